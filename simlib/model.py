@@ -1,0 +1,179 @@
+"""The columnar data model shared by the household calculator and the population: persons, households, relations.
+
+Persons are rows sorted by household; references between persons (spouse, parents, ...) are row numbers, -1 for
+none. Households are rows; ``persons["household"]`` is the household row of each person. ``relations`` records
+family ties that the partner rule needs beyond parents and spouses (siblings, in-laws, foster children), once per
+pair. Benefit units (aanvrager + toeslagpartner) are derived by the partner rule, never stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simlib.errors import InputError
+
+CARE_TYPE_CODES = {"dagopvang": 1, "bso": 2, "gastouderopvang": 3}
+CARE_TYPE_NAMES = {v: k for k, v in CARE_TYPE_CODES.items()}
+
+# name: (dtype, default, description)
+PERSON_COLUMNS: dict[str, tuple[str, object, str]] = {
+    "household": ("int64", None, "row of the person's household"),
+    "person_id": ("int64", None, "unique id of the person"),
+    "age": ("int16", None, "age in whole years on 1 January of the year"),
+    "birth_month": ("int8", 12, "month of the birthday (1-12); 12 = age constant through the year"),
+    "income": ("float64", 0.0, "toetsingsinkomen of the year (Awir art. 8)"),
+    "assets": ("float64", 0.0, "box-3 rendementsgrondslag on 1 January"),
+    "insured": ("bool", True, "insured under the Zorgverzekeringswet"),
+    "works": ("bool", True, "meets the work requirement for kinderopvangtoeslag (work, traject, study, inburgering)"),
+    "hours_worked": ("float64", np.nan, "hours worked per month (for the link until 2022); NaN = unknown"),
+    "spouse": ("int64", -1, "row of the spouse, registered partner or notarial cohabitation partner (AWR 5a)"),
+    "cohabitant": ("int64", -1, "row of the unmarried partner they live with as a couple"),
+    "pension_partner": ("int64", -1, "row of the person registered as partner in a pension scheme (Awir 3.2 c)"),
+    "partner_last_year": ("int64", -1, "row of last year's toeslagpartner (Awir 3.2 f)"),
+    "parent1": ("int64", -1, "row of a parent (or foster parent) at the address"),
+    "parent2": ("int64", -1, "row of the other parent at the address"),
+    "home_owner": ("bool", False, "(co-)owner of the home (Awir 3.2 d)"),
+    "lodger": ("bool", False, "rents part of the home under a written agreement (onderhuurder, Awir 2.1 e 2°)"),
+    "business_rental_contract": ("bool", False, "the rental agreement is on business terms (Awir 3.2 e exception)"),
+    "requests_exception": ("bool", True, "files the requests the partner rule allows (Awir 3.2 e, 3.5 b, 3.9, 3a)"),
+    "in_shelter": ("bool", False, "stays in a Wmo shelter (Awir 3.8, art. 3a)"),
+    "temporary_protection": ("bool", False, "temporary protection as a displaced person from Ukraine (Awir 3b)"),
+    "elsewhere": ("bool", False, "lives at another address (a spouse who is toeslagpartner under lid 1 only)"),
+    "tenant": ("bool", False, "the huurder of the home"),
+    "disability": ("bool", False, "has a handicap (Wht art. 13 lid 1 a 2°)"),
+    "childcare_type": ("int8", 0, "0 none, 1 dagopvang, 2 buitenschoolse opvang, 3 gastouderopvang"),
+    "childcare_hours": ("float64", 0.0, "hours of childcare per month"),
+    "childcare_price": ("float64", 0.0, "hourly price of the childcare"),
+}
+
+HOUSEHOLD_COLUMNS: dict[str, tuple[str, object, str]] = {
+    "household_id": ("int64", None, "unique id of the household (address)"),
+    "renter": ("bool", False, "the home is rented (a huurder exists)"),
+    "bare_rent": ("float64", 0.0, "kale huur per month"),
+    "service_costs": ("float64", 0.0, "subsidiabele servicekosten per month"),
+    "adapted_home": ("bool", False, "home adapted for a handicap (Wht art. 13 lid 2 a, art. 21 lid 1 c 3°)"),
+    "home_for_8plus": ("bool", False, "home suited and meant for a household of 8 or more (Wht art. 13 lid 2 b)"),
+    "acquired_right": ("bool", False, "huurtoeslag was granted for this home before (Wht art. 13 lid 2 c)"),
+    "weight": ("float64", 1.0, "number of Dutch households this household represents"),
+}
+
+RELATION_COLUMNS: dict[str, tuple[str, object, str]] = {
+    "rel_a": ("int64", None, "row of the first person"),
+    "rel_b": ("int64", None, "row of the second person"),
+    "rel_kind": ("int16", None, "what the second person is of the first (see simlib.rules.partner.RELATIVE_KINDS)"),
+}
+
+
+def _columns(spec: dict, data: dict, n: int, table: str) -> dict[str, np.ndarray]:
+    out = {}
+    for name, (dtype, default, _) in spec.items():
+        if name in data:
+            arr = np.asarray(data[name])
+            if arr.shape != (n,):
+                raise InputError(f"{table}.{name}: expected {n} values, got shape {arr.shape}")
+            out[name] = arr.astype(dtype, copy=False)
+        elif default is None:
+            raise InputError(f"{table}.{name}: required column is missing")
+        else:
+            out[name] = np.full(n, default, dtype=dtype)
+    return out
+
+
+@dataclass
+class Population:
+    """Columnar persons, households and relations for one year (see the module docstring)."""
+
+    year: int
+    persons: dict[str, np.ndarray]
+    households: dict[str, np.ndarray]
+    relations: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def from_columns(cls, year: int, persons: dict, households: dict, relations: dict | None = None) -> Population:
+        """Build from columns (missing optional columns get their defaults) and check the structure."""
+        n_p = len(np.asarray(persons["age"]))
+        n_h = len(np.asarray(households["household_id"]))
+        rel = relations or {}
+        n_r = len(np.asarray(rel.get("rel_a", [])))
+        pop = cls(
+            year=int(year),
+            persons=_columns(PERSON_COLUMNS, persons, n_p, "persons"),
+            households=_columns(HOUSEHOLD_COLUMNS, households, n_h, "households"),
+            relations=_columns(RELATION_COLUMNS, rel, n_r, "relations") if n_r else {
+                k: np.empty(0, dtype=v[0]) for k, v in RELATION_COLUMNS.items()
+            },
+        )
+        pop.check_structure()
+        return pop
+
+    @property
+    def n_persons(self) -> int:
+        return len(self.persons["age"])
+
+    @property
+    def n_households(self) -> int:
+        return len(self.households["household_id"])
+
+    def check_structure(self) -> None:
+        """Referential integrity: raises InputError naming the first violations found."""
+        p, n, nh = self.persons, self.n_persons, self.n_households
+        hh = p["household"]
+        problems: list[str] = []
+        if n and (hh.min() < 0 or hh.max() >= nh):
+            problems.append("persons.household: refers to a household that does not exist")
+        if n > 1 and np.any(np.diff(hh) < 0):
+            problems.append("persons.household: persons must be sorted by household")
+        for col in ("spouse", "cohabitant", "pension_partner", "partner_last_year", "parent1", "parent2"):
+            ref = p[col]
+            bad = (ref < -1) | (ref >= n)
+            if bad.any():
+                problems.append(f"persons.{col}: {int(bad.sum())} references to a person that does not exist")
+                continue
+            has = ref >= 0
+            other_hh = hh[np.where(has, ref, 0)]
+            cross = has & (other_hh != hh)
+            if cross.any():
+                problems.append(f"persons.{col}: {int(cross.sum())} references to a person in another household")
+            self_ref = has & (ref == np.arange(n))
+            if self_ref.any():
+                problems.append(f"persons.{col}: {int(self_ref.sum())} persons refer to themselves")
+        sp = p["spouse"]
+        has = sp >= 0
+        back = sp[np.where(has, sp, 0)]
+        not_mutual = has & (back != np.arange(n))
+        if not_mutual.any():
+            problems.append(f"persons.spouse: {int(not_mutual.sum())} spouses do not point back")
+        bad_age = (p["age"] < 0) | (p["age"] > 120)
+        if bad_age.any():
+            problems.append(f"persons.age: {int(bad_age.sum())} ages outside 0-120")
+        bad_month = (p["birth_month"] < 1) | (p["birth_month"] > 12)
+        if bad_month.any():
+            problems.append(f"persons.birth_month: {int(bad_month.sum())} values outside 1-12")
+        minor = p["age"] < 18
+        resident = ~p["elsewhere"]
+        no_parent = minor & resident & (p["parent1"] < 0) & (p["parent2"] < 0)
+        if no_parent.any():
+            problems.append(f"persons.parent1: {int(no_parent.sum())} children under 18 without a parent at the address")
+        for col in ("income", "assets", "childcare_hours", "childcare_price", "hours_worked"):
+            arr = p[col]
+            if col != "hours_worked" and not np.all(np.isfinite(arr)):
+                problems.append(f"persons.{col}: {int((~np.isfinite(arr)).sum())} values are not finite numbers")
+        for col in ("childcare_hours", "childcare_price"):
+            if (p[col] < 0).any():
+                problems.append(f"persons.{col}: negative values")
+        if ((p["childcare_type"] < 0) | (p["childcare_type"] > 3)).any():
+            problems.append("persons.childcare_type: values outside 0-3")
+        h = self.households
+        for col in ("bare_rent", "service_costs", "weight"):
+            arr = h[col]
+            if not np.all(np.isfinite(arr)) or (arr < 0).any():
+                problems.append(f"households.{col}: values must be finite and not negative")
+        r = self.relations
+        if len(r["rel_a"]):
+            for col in ("rel_a", "rel_b"):
+                if (r[col] < 0).any() or (r[col] >= n).any():
+                    problems.append(f"relations.{col}: refers to a person that does not exist")
+        if problems:
+            raise InputError("; ".join(problems[:5]))
