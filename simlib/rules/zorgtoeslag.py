@@ -34,7 +34,7 @@ def zorgtoeslag(toetsingsinkomen, heeft_partner, partner_verzekerd, vermogen, ma
     pct_drempel = np.where(
         heeft_partner, zt.normpremie.percentage_drempelinkomen.partners, zt.normpremie.percentage_drempelinkomen.alleenstaande
     )
-    normpremie = round_cents(pct_drempel * drempel + zt.normpremie.percentage_boven_drempelinkomen * np.maximum(ti - drempel, 0.0))
+    normpremie = pct_drempel * drempel + zt.normpremie.percentage_boven_drempelinkomen * np.maximum(ti - drempel, 0.0)
     standaardpremie = zt.standaardpremie * np.where(heeft_partner, 2.0, 1.0)
     volledig = np.maximum(standaardpremie - normpremie, 0.0)
     volledig = volledig * np.where(heeft_partner & ~np.asarray(partner_verzekerd, dtype=bool), zt.partner_niet_verzekerd_percentage, 1.0)
