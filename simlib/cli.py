@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from simlib.errors import InputError, SimlibError
-from simlib.io import write_text_atomic
+from simlib.io import write_atomic, write_text_atomic
 
 
 def _read_json(path: str):
@@ -53,6 +53,67 @@ def cmd_parameters(args) -> int:
     return 0
 
 
+def _log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _population(args):
+    from simlib.population.build import cached_population
+    from simlib.population.store import load_population
+
+    if getattr(args, "population", None):
+        pop = load_population(args.population)
+        if args.year is not None and args.year != pop.year:
+            raise InputError(f"--year {args.year}: the population at {args.population} is for {pop.year}")
+        return pop
+    return cached_population(args.year or 2020, log=_log)
+
+
+def cmd_population_build(args) -> int:
+    from simlib.population.build import build_population
+    from simlib.population.store import save_population
+
+    pop = build_population(args.year, args.households, args.seed, log=_log)
+    save_population(pop, args.out)
+    _log(f"wrote {args.out} ({pop.n_households:,} households, {pop.n_persons:,} persons)")
+    return 0
+
+
+def cmd_population_validate(args) -> int:
+    from simlib.population.validate import format_table, validation_table
+    from simlib.simulate import simulate
+
+    pop = _population(args)
+    table = validation_table(simulate(pop))
+    sys.stdout.write(format_table(table))
+    if args.out:
+        write_atomic(Path(args.out), lambda tmp: table.to_csv(tmp, index=False))
+    return 0
+
+
+def cmd_run(args) -> int:
+    """The main job: the baseline of the default population, its totals and the validation table."""
+    from simlib.population.validate import format_table, validation_table
+    from simlib.report import baseline_summary
+    from simlib.simulate import simulate
+
+    pop = _population(args)
+    sim = simulate(pop)
+    summary = baseline_summary(sim)
+    lines = [f"Baseline {sim.year}: {summary['households']:,.0f} households ({pop.n_households:,} in the sample)", ""]
+    lines.append(f"{'allowance':22s} {'spending (EUR bn)':>18s} {'recipients':>12s} {'entitled':>12s}")
+    for a, v in summary["allowances"].items():
+        lines.append(f"{a:22s} {v['spending'] / 1e9:18.2f} {v['recipients']:12,.0f} {v['entitled']:12,.0f}")
+    lines.append("")
+    text = "\n".join(lines) + "\n" + format_table(validation_table(sim))
+    sys.stdout.write(text)
+    out = Path(args.out)
+    write_text_atomic(out / "summary.json", json.dumps(summary, indent=2) + "\n")
+    write_text_atomic(out / "validation.txt", text)
+    _log(f"wrote {out / 'summary.json'} and {out / 'validation.txt'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="simlib", description="The toeslagen policy simulator.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -66,6 +127,26 @@ def build_parser() -> argparse.ArgumentParser:
     pa = sub.add_parser("parameters", help="the parameter reference (Markdown, generated from the YAML files)")
     pa.add_argument("--out", help="write to this file (e.g. docs/parameters.md)")
     pa.set_defaults(func=cmd_parameters)
+
+    r = sub.add_parser("run", help="the main job: baseline of the default population with the validation table")
+    r.add_argument("--year", type=int, default=None, help="berekeningsjaar (default 2020, the calibration year)")
+    r.add_argument("--population", help="population directory (default: the bundled one, or a cached build for other years)")
+    r.add_argument("--out", default="out/baseline", help="output directory (default out/baseline)")
+    r.set_defaults(func=cmd_run)
+
+    po = sub.add_parser("population", help="build or validate a synthetic population")
+    psub = po.add_subparsers(dest="population_command", required=True)
+    b = psub.add_parser("build", help="generate and calibrate a population")
+    b.add_argument("--year", type=int, default=2020)
+    b.add_argument("--households", type=int, default=100_000, help="number of households in the sample (up to the whole country)")
+    b.add_argument("--seed", type=int, default=20200101)
+    b.add_argument("--out", required=True, help="output directory")
+    b.set_defaults(func=cmd_population_build)
+    v = psub.add_parser("validate", help="the validation table: every target, its source, simulated value and deviation")
+    v.add_argument("--year", type=int, default=None)
+    v.add_argument("--population", help="population directory (default: the bundled one)")
+    v.add_argument("--out", help="also write the table as CSV")
+    v.set_defaults(func=cmd_population_validate)
     return parser
 
 

@@ -22,6 +22,9 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
         raise InputError(f"{path.parent}: cannot create the output directory ({exc.strerror})") from None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # a normal file mode, not mkstemp's private 0600
     try:
         write(Path(tmp))
         os.replace(tmp, path)

@@ -46,6 +46,8 @@ PERSON_COLUMNS: dict[str, tuple[str, object, str]] = {
     "childcare_type": ("int8", 0, "0 none, 1 dagopvang, 2 buitenschoolse opvang, 3 gastouderopvang"),
     "childcare_hours": ("float64", 0.0, "hours of childcare per month"),
     "childcare_price": ("float64", 0.0, "hourly price of the childcare"),
+    "profile": ("int8", -1, "income/work profile: 0 vast, 1 flex, 2 zelfstandige, 3 uitkering, 4 pensioen, 5 student, 6 geen; -1 unknown"),
+    "takeup_draw": ("float64", 0.0, "uniform draw deciding take-up (claims if the draw is below the take-up probability)"),
 }
 
 HOUSEHOLD_COLUMNS: dict[str, tuple[str, object, str]] = {
@@ -57,6 +59,9 @@ HOUSEHOLD_COLUMNS: dict[str, tuple[str, object, str]] = {
     "home_for_8plus": ("bool", False, "home suited and meant for a household of 8 or more (Wht art. 13 lid 2 b)"),
     "acquired_right": ("bool", False, "huurtoeslag was granted for this home before (Wht art. 13 lid 2 c)"),
     "weight": ("float64", 1.0, "number of Dutch households this household represents"),
+    "household_type": ("int8", -1, "0 eenpersoons, 1 paar zonder kinderen, 2 paar met kinderen, 3 eenouder, 4 overig; -1 unknown"),
+    "tenure": ("int8", -1, "0 koop, 1 sociale huur (woningcorporatie), 2 particuliere huur; -1 unknown"),
+    "extra_member": ("int8", -1, "kind of extra member: 0 kamerhuurder, 1 ouder (mantelzorg), 2 broer/zus, 3 overig; -1 none"),
 }
 
 RELATION_COLUMNS: dict[str, tuple[str, object, str]] = {
@@ -89,9 +94,12 @@ class Population:
     persons: dict[str, np.ndarray]
     households: dict[str, np.ndarray]
     relations: dict[str, np.ndarray] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
 
     @classmethod
-    def from_columns(cls, year: int, persons: dict, households: dict, relations: dict | None = None) -> Population:
+    def from_columns(
+        cls, year: int, persons: dict, households: dict, relations: dict | None = None, meta: dict | None = None
+    ) -> Population:
         """Build from columns (missing optional columns get their defaults) and check the structure."""
         n_p = len(np.asarray(persons["age"]))
         n_h = len(np.asarray(households["household_id"]))
@@ -104,6 +112,7 @@ class Population:
             relations=_columns(RELATION_COLUMNS, rel, n_r, "relations") if n_r else {
                 k: np.empty(0, dtype=v[0]) for k, v in RELATION_COLUMNS.items()
             },
+            meta=dict(meta or {}),
         )
         pop.check_structure()
         return pop
@@ -176,4 +185,4 @@ class Population:
                 if (r[col] < 0).any() or (r[col] >= n).any():
                     problems.append(f"relations.{col}: refers to a person that does not exist")
         if problems:
-            raise InputError("; ".join(problems[:5]))
+            raise InputError("; ".join(problems))

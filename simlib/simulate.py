@@ -18,6 +18,7 @@ from simlib.rules.kindgebonden_budget import kindgebonden_budget
 from simlib.rules.kinderopvangtoeslag import kinderopvangtoeslag
 from simlib.rules.partner import PartnerResult, toeslagpartners
 from simlib.rules.zorgtoeslag import zorgtoeslag
+from simlib.takeup import claims
 
 ALLOWANCES = ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag")
 FULL_TIME_HOURS_PER_MONTH = 40 * 365 / 7 / 12  # assumed hours worked when unknown (weeks counted as 365/7)
@@ -30,7 +31,8 @@ class Simulation:
 
     ``units`` holds the zorgtoeslag, kindgebonden budget and kinderopvangtoeslag of each benefit unit
     (aanvrager + toeslagpartner); ``homes`` the huurtoeslag of each rented home; ``households`` the awarded yearly
-    amounts of all four allowances summed per household (the unit of the population weights).
+    entitlement of all four allowances summed per household, ``received`` the same after take-up (equal to the
+    entitlement when no take-up model is given).
     """
 
     year: int
@@ -41,18 +43,25 @@ class Simulation:
     units: dict[str, np.ndarray]
     homes: dict[str, np.ndarray]
     households: dict[str, np.ndarray]
+    received: dict[str, np.ndarray]
 
-    def total(self, allowance: str, weighted: bool = True) -> float:
-        """Total awarded amount of one allowance over the population (weighted to the country by default)."""
-        values = self.households[allowance]
-        w = self.population.households["weight"] if weighted else 1.0
-        return float(np.sum(values * w))
+    def claimant_amounts(self, allowance: str, received: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Yearly amount per claimant (benefit unit, or home for huurtoeslag) and the claimant's household weight."""
+        w = self.population.households["weight"]
+        suffix = "_ontvangen" if received else ""
+        if allowance == "huurtoeslag":
+            return self.homes["huurtoeslag" + suffix], w
+        return self.units[allowance + suffix], w[self.units["household"]]
 
-    def recipients(self, allowance: str, weighted: bool = True) -> float:
-        """Number of households receiving the allowance (weighted by default)."""
-        values = self.households[allowance] > 0
-        w = self.population.households["weight"] if weighted else 1.0
-        return float(np.sum(values * w))
+    def total(self, allowance: str, received: bool = True, weighted: bool = True) -> float:
+        """Total yearly amount of one allowance (after take-up by default), weighted to the country by default."""
+        amounts, w = self.claimant_amounts(allowance, received)
+        return float(np.sum(amounts * (w if weighted else 1.0)))
+
+    def recipients(self, allowance: str, received: bool = True, weighted: bool = True) -> float:
+        """Number of claimants (benefit units; homes for huurtoeslag) with a positive amount."""
+        amounts, w = self.claimant_amounts(allowance, received)
+        return float(np.sum((amounts > 0) * (w if weighted else 1.0)))
 
 
 def _first_per_group(group: np.ndarray, sort_keys: tuple, candidates: np.ndarray, n_groups: int) -> np.ndarray:
@@ -77,8 +86,13 @@ def _rank(person_id: np.ndarray) -> np.ndarray:
     return rank
 
 
-def simulate(population: Population, params: ParameterSet | None = None) -> Simulation:
-    """Apply the rules of one year to every household of ``population``."""
+def simulate(population: Population, params: ParameterSet | None = None, take_up: dict | None = None) -> Simulation:
+    """Apply the rules of one year to every household of ``population``.
+
+    ``take_up`` maps an allowance to ``{"intercept": .., "slope": ..}`` (see :mod:`simlib.takeup`); by default the
+    population's own calibrated take-up (``population.meta["take_up"]``) is used, and without one everybody entitled
+    claims.
+    """
     p = params if params is not None else load_parameters(population.year)
     P = population.persons
     H = population.households
@@ -197,13 +211,34 @@ def simulate(population: Population, params: ParameterSet | None = None) -> Simu
     homes, ht_details, roles = _huurtoeslag(population, p, unit, partner, child_unit, resident, rank)
     details["huurtoeslag"] = ht_details
 
-    households = {name: np.bincount(u_household, weights=units[name], minlength=nh) for name in ALLOWANCES if name != "huurtoeslag"}
-    households["huurtoeslag"] = homes["huurtoeslag"]
+    # --- take-up (non-gebruik) ---
+    take_up = take_up if take_up is not None else population.meta.get("take_up")
+    draw = P["takeup_draw"]
+    for name in ("zorgtoeslag", "kindgebonden_budget", "kinderopvangtoeslag"):
+        units[name + "_ontvangen"] = _received(units[name], draw[heads], take_up, name)
+    homes["huurtoeslag_ontvangen"] = _received(homes["huurtoeslag"], draw[np.maximum(homes["huurder"], 0)], take_up, "huurtoeslag")
+
+    households, received = {}, {}
+    for name in ALLOWANCES:
+        if name == "huurtoeslag":
+            households[name] = homes[name]
+            received[name] = homes[name + "_ontvangen"]
+        else:
+            households[name] = np.bincount(u_household, weights=units[name], minlength=nh)
+            received[name] = np.bincount(u_household, weights=units[name + "_ontvangen"], minlength=nh)
     households["totaal"] = sum(households[a] for a in ALLOWANCES)
+    received["totaal"] = sum(received[a] for a in ALLOWANCES)
     persons = {"unit": unit, "child_unit": child_unit, "partner": partner, "criterion": pr.criterion, "ht_role": roles}
-    sim = Simulation(population.year, p, population, pr, persons, units, homes, households)
+    sim = Simulation(population.year, p, population, pr, persons, units, homes, households, received)
     sim.details = details
     return sim
+
+
+def _received(award, draw, take_up, name):
+    if not take_up or name not in take_up:
+        return award.copy()
+    t = take_up[name]
+    return np.where(claims(award / 12.0, draw, t["intercept"], t["slope"]), award, 0.0)
 
 
 # roles in the huurtoeslag household

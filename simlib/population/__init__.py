@@ -1,0 +1,1 @@
+"""The synthetic population: generation, calibration to official totals, storage and validation."""

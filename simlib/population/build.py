@@ -1,0 +1,94 @@
+"""Build, cache and load populations: generate -> baseline -> calibrate (weights and take-up) -> meta."""
+
+from __future__ import annotations
+
+import functools
+import time
+from pathlib import Path
+
+import yaml
+
+from simlib.errors import InputError
+from simlib.model import Population
+from simlib.parameters import SUPPORTED_YEARS, load_parameters
+from simlib.population.calibrate import calibrate
+from simlib.population.generate import DATA, assumptions, generate
+from simlib.population.store import load_population, save_population
+from simlib.simulate import simulate
+
+DEFAULT_DIR = DATA / "synthetic" / "default"
+CACHE_DIR = DATA / "cache"
+DEFAULT_SEED = 20200101
+DEFAULT_HOUSEHOLDS = 100_000
+GENERATOR_VERSION = 1
+
+
+@functools.cache
+def load_targets(year: int) -> dict:
+    """The target file of ``year`` (data/targets/targets_<year>.yaml)."""
+    path = DATA / "targets" / f"targets_{year}.yaml"
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no targets for {year}") from None
+    for i, t in enumerate(data["targets"]):
+        for key in ("statistic", "value", "role", "source"):
+            if key not in t:
+                raise InputError(f"{path}: targets[{i}].{key} is missing")
+        if t["role"] not in ("calibration", "validation"):
+            raise InputError(f"{path}: targets[{i}].role must be calibration or validation, got {t['role']!r}")
+    return data
+
+
+def build_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED, log=None) -> Population:
+    """Generate a population and calibrate it to the official totals of ``year``.
+
+    Deterministic: the same year, size and seed give identical files.
+    """
+    if year not in SUPPORTED_YEARS:
+        raise InputError(f"year: {year} is not supported ({SUPPORTED_YEARS[0]}–{SUPPORTED_YEARS[-1]})")
+    if not 1000 <= int(n_households) <= 10_000_000:
+        raise InputError(f"households: expected between 1,000 and 10,000,000, got {n_households}")
+    say = log or (lambda msg: None)
+    t0 = time.perf_counter()
+    pop = generate(year, n_households, seed)
+    say(f"generated {pop.n_households:,} households, {pop.n_persons:,} persons in {time.perf_counter() - t0:.1f} s")
+    t1 = time.perf_counter()
+    sim = simulate(pop, load_parameters(year), take_up={})
+    say(f"baseline entitlement in {time.perf_counter() - t1:.1f} s")
+    targets = [t for t in load_targets(year)["targets"] if t["role"] == "calibration"]
+    tu = assumptions()["take_up"]
+    t2 = time.perf_counter()
+    weights, take_up, result = calibrate(sim, targets, tu["non_take_up"], tu["slope"])
+    say(
+        f"calibrated {len(targets)} targets in {time.perf_counter() - t2:.1f} s "
+        f"(max relative error {result.max_relative_error:.1e}, 99th percentile weight ratio {result.weight_ratio_p99:.2f})"
+    )
+    pop.households["weight"] = weights
+    pop.meta = {
+        "year": year,
+        "seed": seed,
+        "households": int(n_households),
+        "generator_version": GENERATOR_VERSION,
+        "take_up": take_up,
+        "calibration": {
+            "converged": result.converged,
+            "max_relative_error": result.max_relative_error,
+            "weight_ratio_p99": result.weight_ratio_p99,
+            "targets": len(targets),
+        },
+    }
+    return pop
+
+
+def cached_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED, log=None) -> Population:
+    """The default population (bundled for 2020) or a built one from the cache (data/cache), building if needed."""
+    if year == 2020 and n_households == DEFAULT_HOUSEHOLDS and seed == DEFAULT_SEED and (DEFAULT_DIR / "meta.json").exists():
+        return load_population(DEFAULT_DIR)
+    path = CACHE_DIR / f"population_{year}_{n_households}_{seed}_v{GENERATOR_VERSION}"
+    if (path / "meta.json").exists():
+        return load_population(path)
+    pop = build_population(year, n_households, seed, log=log)
+    save_population(pop, path)
+    return pop

@@ -1,0 +1,150 @@
+"""Calibration: reweight households so that the baseline reproduces the official totals.
+
+Method: raking / minimum-entropy calibration (Deville & Särndal 1992). The calibrated weights are
+``w_i = d_i exp(x_i' lambda)``, with d the design weights, x the household's contribution to each calibration
+target; lambda minimises the convex dual ``sum_i d_i exp(x_i' lambda) - T' lambda`` (Newton's method with
+numpy's least-squares solver, which copes with redundant targets), at which every calibration target is met. Take-up is solved alongside (the intercepts of :mod:`simlib.takeup`), so non-take-up
+is in the model, not hidden in the weights: a few rounds alternate between take-up and weights until both settle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simlib.errors import InputError
+from simlib.takeup import ALLOWANCES, solve_intercept
+
+
+@dataclass
+class CalibrationResult:
+    weights: np.ndarray
+    achieved: dict[str, float]
+    converged: bool
+    max_relative_error: float
+    weight_ratio_p99: float
+    iterations: int
+
+
+def entropy_calibration(X: np.ndarray, targets: np.ndarray, d: np.ndarray, names: list[str], tol: float = 1e-10) -> CalibrationResult:
+    """Minimum-entropy (raking) weights w = d exp(X lambda) with X'w = targets.
+
+    Newton's method on the convex dual with a backtracking line search; the Newton system is solved in the least
+    squares sense, so redundant targets (e.g. household types and sizes that both add up to the total) are fine.
+    The Hessian X' diag(w) X is accumulated in chunks to keep memory flat for the full population.
+    """
+    if X.shape[1] != len(targets):
+        raise InputError("calibration: the number of columns and targets differ")
+    scale = np.where(targets != 0, np.abs(targets), np.maximum(np.abs(X).T @ d, 1.0))
+    Xs = X / scale
+    t = targets / scale
+    lam = np.zeros(X.shape[1])
+
+    def weights(lam):
+        return d * np.exp(np.clip(Xs @ lam, -50, 50))
+
+    w = weights(lam)
+    f = w.sum() - t @ lam
+    it = 0
+    for it in range(1, 101):
+        g = Xs.T @ w - t
+        if np.max(np.abs(g)) < tol:
+            break
+        H = np.zeros((X.shape[1], X.shape[1]))
+        for lo in range(0, len(w), 1 << 19):
+            xs = Xs[lo : lo + (1 << 19)]
+            H += (xs * w[lo : lo + (1 << 19), None]).T @ xs
+        step = -np.linalg.lstsq(H, g, rcond=None)[0]
+        alpha = 1.0
+        while alpha > 1e-8:
+            new = lam + alpha * step
+            w_new = weights(new)
+            f_new = w_new.sum() - t @ new
+            if f_new <= f + 1e-4 * alpha * (g @ step):
+                break
+            alpha /= 2
+        lam, w, f = new, w_new, f_new
+    achieved = X.T @ w
+    rel = np.abs(achieved - targets) / scale
+    ratio = w / d
+    return CalibrationResult(
+        weights=w,
+        achieved={n: float(a) for n, a in zip(names, achieved)},
+        converged=bool(rel.max() < 1e-6),
+        max_relative_error=float(rel.max()),
+        weight_ratio_p99=float(np.quantile(ratio, 0.99)),
+        iterations=it,
+    )
+
+
+def calibrate(sim_entitled, targets: list[dict], non_take_up: dict, slope: float, rounds: int = 20):
+    """Solve take-up intercepts and household weights together.
+
+    ``sim_entitled`` is a Simulation without take-up; ``targets`` the calibration targets (``statistic``, ``value``).
+    Returns (weights, take_up parameters, CalibrationResult).
+    """
+    from simlib.population.statistics import household_columns
+
+    pop = sim_entitled.population
+    d = pop.households["weight"].copy()
+    w = d.copy()
+    take_up: dict[str, dict] = {}
+    result = None
+    for _ in range(rounds):
+        previous = {a: v["intercept"] for a, v in take_up.items()}
+        for a in ALLOWANCES:
+            amounts, _ = sim_entitled.claimant_amounts(a, received=False)
+            if a == "huurtoeslag":
+                cw = w
+            else:
+                cw = w[sim_entitled.units["household"]]
+            pos = amounts > 0
+            take_up[a] = {"intercept": solve_intercept(amounts[pos] / 12.0, cw[pos], non_take_up[a], slope), "slope": slope}
+        _apply_take_up(sim_entitled, take_up)
+        cols = household_columns(sim_entitled)
+        X, T = design_matrix(cols, targets)
+        result = entropy_calibration(X, T, d, [t["statistic"] for t in targets])
+        w = result.weights
+        pop.households["weight"] = w
+        if previous and all(abs(previous[a] - take_up[a]["intercept"]) < 1e-6 for a in ALLOWANCES):
+            break
+    return w, take_up, result
+
+
+def design_matrix(cols: dict, targets: list[dict]):
+    """Columns and target values of the linear calibration equations.
+
+    A mean target (``primary_income_mean.<group>``) becomes sum_i w_i (x_i / mean - 1) [i in group] = 0.
+    """
+    xs, ts = [], []
+    for t in targets:
+        stat = t["statistic"]
+        if stat.startswith("primary_income_mean."):
+            group = stat.split(".", 1)[1]
+            if f"primary_income.{group}" not in cols:
+                raise InputError(f"targets: unknown statistic {stat!r}")
+            xs.append(cols[f"primary_income.{group}"] / float(t["value"]) - cols[f"households.{group}"])
+            ts.append(0.0)
+        elif stat in cols:
+            xs.append(cols[stat])
+            ts.append(float(t["value"]))
+        else:
+            raise InputError(f"targets: unknown statistic {stat!r}; known: {', '.join(sorted(cols))}")
+    return np.column_stack(xs), np.array(ts)
+
+
+def _apply_take_up(sim, take_up):
+    """Recompute the received amounts of a Simulation for new take-up parameters (the rules are not re-run)."""
+    from simlib.takeup import claims
+
+    draw = sim.population.persons["takeup_draw"]
+    heads = sim.units["head"]
+    for a in ("zorgtoeslag", "kindgebonden_budget", "kinderopvangtoeslag"):
+        t = take_up[a]
+        sim.units[a + "_ontvangen"] = np.where(claims(sim.units[a] / 12.0, draw[heads], t["intercept"], t["slope"]), sim.units[a], 0.0)
+    t = take_up["huurtoeslag"]
+    huurder = np.maximum(sim.homes["huurder"], 0)
+    sim.homes["huurtoeslag_ontvangen"] = np.where(
+        claims(sim.homes["huurtoeslag"] / 12.0, draw[huurder], t["intercept"], t["slope"]), sim.homes["huurtoeslag"], 0.0
+    )

@@ -1,0 +1,387 @@
+"""Generate a synthetic population of Dutch private households (before calibration).
+
+Deterministic for a given seed, year and size; vectorised over all households (no Python loop per household).
+The joint distributions are built step by step so that they make sense together: the household type decides the
+members and ages; age decides the work profile; profile, age and a household factor decide income; income, age and
+type decide tenure and rent; age and income decide assets; the parents' work, the child's age decide childcare.
+All numbers come from ``assumptions.yaml`` (each with its source) and ``data/targets/uprating.yaml``.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from simlib.model import Population
+from simlib.parameters import load_parameters
+from simlib.rules.partner import RELATIVE_KINDS
+
+HERE = Path(__file__).parent
+DATA = Path(__file__).resolve().parents[2] / "data"
+TYPES = ("eenpersoons", "paar_zonder_kinderen", "paar_met_kinderen", "eenouder", "overig")
+PROFILES = ("vast", "flex", "zelfstandige", "uitkering", "pensioen", "student", "geen")
+TENURES = ("koop", "sociale_huur", "particuliere_huur")
+EXTRA_KINDS = ("kamerhuurder", "ouder_mantelzorg", "broer_zus", "overig")
+HOURS_PER_WEEK_TO_MONTH = 365 / 7 / 12
+
+
+@functools.cache
+def assumptions() -> dict:
+    with open(HERE / "assumptions.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@functools.cache
+def uprating() -> dict:
+    with open(DATA / "targets" / "uprating.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def national_households(year: int) -> float:
+    return float(uprating()["households_private_total"]["value"][year])
+
+
+def _band_draw(rng, bands, probs, size):
+    probs = np.asarray(probs, dtype=float)
+    idx = rng.choice(len(probs), size=size, p=probs / probs.sum())
+    lo = np.asarray(bands[:-1])[idx]
+    hi = np.asarray(bands[1:])[idx]
+    return (lo + np.floor(rng.random(size) * (hi - lo))).astype(np.int64)
+
+
+def _lognormal(rng, median, sigma, size):
+    return median * np.exp(sigma * rng.standard_normal(size))
+
+
+def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101) -> Population:
+    """A synthetic population for ``year`` with ``n_households`` households (weights sum to the national total).
+
+    The result is not yet calibrated: see :func:`simlib.population.build_population`.
+    """
+    A = assumptions()
+    U = uprating()
+    p = load_parameters(year)
+    rng = np.random.default_rng([seed, year, n_households])
+    n = int(n_households)
+
+    # --- households: type, head age, couple kind, children, extra members ---
+    shares = A["household_types"]["shares"]
+    htype = rng.choice(len(TYPES), size=n, p=np.array([shares[t] for t in TYPES]) / sum(shares.values()))
+    ha = A["head_age"]
+    head_age = np.zeros(n, dtype=np.int64)
+    for t, name in enumerate(TYPES):
+        sel = htype == t
+        head_age[sel] = _band_draw(rng, ha["bands"], ha[name], int(sel.sum()))
+    couple = (htype == 1) | (htype == 2)
+    married = couple & (rng.random(n) < A["married_share_of_couples"]["value"])
+    n_kids = np.zeros(n, dtype=np.int64)
+    for t, key in ((2, "paar"), (3, "eenouder")):
+        sel = htype == t
+        dist = A["children_per_household"][key]
+        n_kids[sel] = rng.choice(np.array(list(dist), dtype=int), size=int(sel.sum()), p=np.array(list(dist.values())) / sum(dist.values()))
+    # a parent must be old enough for the children
+    head_age = np.where(n_kids > 0, np.maximum(head_age, 20), head_age)
+    n_others = np.where(htype == 4, 1 + (rng.random(n) < 0.3), 0)  # 'overig': 2 or 3 unrelated adults
+
+    # extra members (Awir 'medebewoners' that are neither partner nor child)
+    om = A["other_members"]
+    extra = np.full(n, -1, dtype=np.int64)
+    free = np.ones(n, dtype=bool) & (htype != 4)
+    total_extra = om["share_of_households"] * n
+    for k, kind in enumerate(EXTRA_KINDS):
+        count = int(round(total_extra * om["kinds"][kind]))
+        if kind == "kamerhuurder":
+            host_p = np.zeros(n)
+            for t, name in enumerate(TYPES):
+                host_p[htype == t] = om["lodger_host_type"].get(name, 0.0) / max((htype == t).sum(), 1)
+            host_p *= free
+        elif kind == "ouder_mantelzorg":
+            host_p = (free & (head_age >= 40) & (head_age < 70)).astype(float)
+        else:
+            host_p = free.astype(float)
+        if host_p.sum() == 0 or count == 0:
+            continue
+        count = min(count, int((host_p > 0).sum()))
+        hosts = rng.choice(n, size=count, replace=False, p=host_p / host_p.sum())
+        extra[hosts] = k
+        free[hosts] = False
+
+    # women's shelter: a woman (with children in some cases) whose spouse may live elsewhere
+    sh = A["shelter"]
+    n_shelter = int(round(sh["households_per_year"] / national_households(year) * n))
+    shelter = np.zeros(n, dtype=bool)
+    cand = np.flatnonzero(((htype == 0) | (htype == 3)) & (head_age >= 20) & (head_age < 50) & (extra < 0))
+    if n_shelter and len(cand):
+        want_kids = rng.random(n_shelter) < sh["with_children"]
+        with_kids = cand[htype[cand] == 3]
+        without = cand[htype[cand] == 0]
+        pick = np.r_[
+            rng.choice(with_kids, size=min(int(want_kids.sum()), len(with_kids)), replace=False),
+            rng.choice(without, size=min(int((~want_kids).sum()), len(without)), replace=False),
+        ]
+        shelter[pick] = True
+    spouse_elsewhere = shelter & (rng.random(n) < sh["spouse_elsewhere"])
+    # CBS counts a one-person household with another member as an 'overig meerpersoonshuishouden'
+    htype = np.where((htype == 0) & (extra >= 0), 4, htype)
+
+    # --- persons: slots per household ---
+    has_partner = couple.astype(np.int64)
+    has_extra = (extra >= 0).astype(np.int64)
+    size = 1 + has_partner + n_kids + n_others + has_extra + spouse_elsewhere.astype(np.int64)
+    n_p = int(size.sum())
+    hh = np.repeat(np.arange(n), size)
+    start = np.cumsum(size) - size
+    slot = np.arange(n_p) - np.repeat(start, size)
+    # roles by slot order: 0 head, then partner, kids, others, extra, elsewhere spouse
+    b_partner = 1
+    b_kids = 1 + has_partner
+    b_others = b_kids + n_kids
+    b_extra = b_others + n_others
+    b_else = b_extra + has_extra
+    is_head = slot == 0
+    is_partner = (slot == b_partner) & (has_partner[hh] == 1)
+    is_kid = (slot >= b_kids[hh]) & (slot < b_others[hh])
+    is_other = (slot >= b_others[hh]) & (slot < b_extra[hh])
+    is_extra = (slot >= b_extra[hh]) & (slot < b_else[hh])
+    is_else = slot == b_else[hh]
+    is_else &= spouse_elsewhere[hh]
+    head_row = start[hh]
+    partner_row = np.where(has_partner[hh] == 1, start[hh] + 1, -1)
+
+    # ages
+    gap = A["partner_age_gap"]
+    age = np.zeros(n_p, dtype=np.int64)
+    age[is_head] = head_age
+    page = head_age + np.round(gap["mean"] + gap["sd"] * rng.standard_normal(n)).astype(np.int64)
+    page = np.clip(page, 18, 100)
+    age[is_partner] = page[hh[is_partner]]
+    par_ref = np.where(has_partner == 1, np.minimum(head_age, page), head_age)
+    pab = A["parent_age_at_birth"]
+    kid_age = par_ref[hh[is_kid]] - np.round(pab["mean"] + pab["sd"] * rng.standard_normal(int(is_kid.sum()))).astype(np.int64)
+    kid_age = np.clip(kid_age, 0, np.maximum(par_ref[hh[is_kid]] - pab["min"], 0))
+    age[is_kid] = kid_age
+    age[is_other] = np.clip(head_age[hh[is_other]] + rng.integers(-5, 6, int(is_other.sum())), 18, 90)
+    kind_of = extra[hh]
+    ex_age = np.where(
+        kind_of[is_extra] == 1,
+        np.clip(head_age[hh[is_extra]] + rng.integers(22, 38, int(is_extra.sum())), 65, 100),
+        np.where(
+            kind_of[is_extra] == 2,
+            np.clip(head_age[hh[is_extra]] + rng.integers(-6, 7, int(is_extra.sum())), 18, 95),
+            np.clip(rng.integers(18, 41, int(is_extra.sum())), 18, 95),
+        ),
+    )
+    age[is_extra] = ex_age
+    age[is_else] = np.clip(head_age[hh[is_else]] + rng.integers(0, 6, int(is_else.sum())), 18, 100)
+    birth_month = rng.integers(1, 13, n_p)
+
+    # relations
+    spouse = np.full(n_p, -1, dtype=np.int64)
+    cohabitant = np.full(n_p, -1, dtype=np.int64)
+    pension_partner = np.full(n_p, -1, dtype=np.int64)
+    partner_last_year = np.full(n_p, -1, dtype=np.int64)
+    m = married[hh] & is_partner
+    spouse[np.flatnonzero(m)] = head_row[m]
+    spouse[head_row[m]] = np.flatnonzero(m)
+    e = is_else
+    spouse[np.flatnonzero(e)] = head_row[e]
+    spouse[head_row[e]] = np.flatnonzero(e)
+    u = is_partner & ~married[hh]
+    urows = np.flatnonzero(u)
+    cohabitant[urows] = head_row[u]
+    cohabitant[head_row[u]] = urows
+    long_term = rng.random(len(urows)) < 0.85
+    partner_last_year[urows[long_term]] = head_row[u][long_term]
+    pens = rng.random(len(urows)) < 0.40
+    pension_partner[urows[pens]] = head_row[u][pens]
+    parent1 = np.where(is_kid, head_row, -1)
+    parent2 = np.where(is_kid, partner_row, -1)
+    rel_rows = np.flatnonzero(is_extra & ((kind_of == 1) | (kind_of == 2)))
+    rel_kind = np.where(kind_of[rel_rows] == 1, RELATIVE_KINDS["child"], RELATIVE_KINDS["sibling"])
+    relations = {"rel_a": rel_rows, "rel_b": head_row[rel_rows], "rel_kind": rel_kind.astype(np.int16)}
+    lodger = is_extra & (kind_of == 0)
+    business = lodger & (rng.random(n_p) < om["lodger_business_contract"])
+    requests = rng.random(n_p) < A["requests_exception"]["value"]
+    in_shelter = is_head & shelter[hh]
+
+    # --- work profile, hours, income ---
+    sba = A["status_by_age"]
+    cuts = sorted(int(k) for k in sba if k not in ("source", "profiles"))
+    aow_years = p.huurtoeslag.pensioengerechtigde_leeftijd / 12.0
+    profile = np.full(n_p, -1, dtype=np.int64)
+    adult = age >= 18
+    for i, lo in enumerate(cuts):
+        hi = cuts[i + 1] if i + 1 < len(cuts) else 200
+        sel = adult & (age >= lo) & (age < hi) & (age < aow_years)
+        probs = np.array(sba[str(lo)], dtype=float)
+        profile[sel] = rng.choice(len(PROFILES), size=int(sel.sum()), p=probs / probs.sum())
+    profile[adult & (age >= aow_years)] = PROFILES.index("pensioen")
+    profile[in_shelter & (profile == PROFILES.index("vast"))] = PROFILES.index("uitkering")
+
+    inc = A["income"]
+    w_index = U["income_wages"]["index"][year]
+    m_index = U["income_minimum_wage"]["index"][year]
+    age_cuts = sorted(int(k) for k in inc["age_factor"])
+    age_factor = np.ones(n_p)
+    for i, lo in enumerate(age_cuts):
+        hi = age_cuts[i + 1] if i + 1 < len(age_cuts) else 200
+        age_factor[(age >= lo) & (age < hi)] = inc["age_factor"][str(lo)]
+    hh_factor = np.exp(inc["household_factor_sigma"] * rng.standard_normal(n))[hh]
+    z = rng.standard_normal(n_p)
+    income = np.zeros(n_p)
+    for name in ("vast", "flex", "zelfstandige"):
+        sel = profile == PROFILES.index(name)
+        c = inc[name]
+        income[sel] = c["median"] * age_factor[sel] * hh_factor[sel] * np.exp(c["sigma"] * z[sel]) * w_index
+    for name, index in (("uitkering", m_index), ("student", w_index)):
+        sel = profile == PROFILES.index(name)
+        c = inc[name]
+        income[sel] = c["median"] * np.exp(c["sigma"] * z[sel]) * index
+    sel = profile == PROFILES.index("geen")
+    c = inc["geen"]
+    income[sel] = np.where(rng.random(int(sel.sum())) < c["zero_share"], 0.0, c["median"] * np.exp(c["sigma"] * z[sel]) * w_index)
+    sel = profile == PROFILES.index("pensioen")
+    c = inc["pensioen"]
+    with_partner_hh = (has_partner[hh] == 1) & (is_head | is_partner)
+    aow = np.where(with_partner_hh, c["aow_couple"], c["aow_single"]) * m_index
+    extra_pension = np.where(rng.random(n_p) < c["extra_zero_share"], 0.0, _lognormal(rng, c["extra_median"], c["extra_sigma"], n_p) * w_index)
+    income[sel] = (aow + extra_pension)[sel]
+    income = np.round(income)
+
+    hw = A["hours_worked_per_week"]
+    hours = np.full(n_p, np.nan)
+    for name, spec in hw.items():
+        if name == "source":
+            continue
+        sel = profile == PROFILES.index(name)
+        hours[sel] = rng.choice(spec["values"], size=int(sel.sum()), p=np.array(spec["p"]) / sum(spec["p"])) * HOURS_PER_WEEK_TO_MONTH
+    hours = np.where(np.isnan(hours) & adult, 0.0, hours)
+    works_p = np.zeros(n_p)
+    for name, share in A["works_for_childcare"].items():
+        if name in PROFILES:
+            works_p[profile == PROFILES.index(name)] = share
+    works = np.where(adult, rng.random(n_p) < works_p, False)
+
+    # --- assets (household level, split over the adults) ---
+    asp = A["assets"]
+    hh_income = np.bincount(hh, weights=np.where(is_head | is_partner, income, 0.0), minlength=n)
+    a_cuts = sorted(int(k) for k in asp["median_by_age"])
+    a_med = np.zeros(n)
+    for i, lo in enumerate(a_cuts):
+        hi = a_cuts[i + 1] if i + 1 < len(a_cuts) else 200
+        a_med[(head_age >= lo) & (head_age < hi)] = asp["median_by_age"][str(lo)]
+    rel_income = np.maximum(hh_income, 1000.0) / (30000.0 * w_index)
+    wealth = a_med * rel_income ** asp["income_elasticity"] * np.exp(asp["sigma"] * rng.standard_normal(n))
+    wealth = np.where(rng.random(n) < asp["zero_share"], 0.0, wealth) * U["assets"]["index"][year]
+    n_core = 1 + has_partner
+    assets = np.where(is_head | is_partner, wealth[hh] / n_core[hh], 0.0)
+    others = adult & ~(is_head | is_partner)
+    assets[others] = np.where(
+        age[others] >= 65, _lognormal(rng, 25000, 1.4, int(others.sum())), _lognormal(rng, 2500, 1.3, int(others.sum()))
+    ) * U["assets"]["index"][year]
+    assets[is_else] = wealth[hh[is_else]] * 0.5
+    assets = np.round(assets)
+
+    # --- tenure and rent ---
+    tn = A["tenure"]
+    ow = tn["owner"]
+    logit = ow["intercept"] + ow["log_income"] * np.log(np.maximum(hh_income, 1000.0) / w_index) + ow["age"] * (head_age - 45)
+    for name, key in ((0, "eenpersoons"), (3, "eenouder"), (4, "overig")):
+        logit = np.where(htype == name, logit + ow[key], logit)
+    logit = np.where(couple, logit + ow["paar"], logit)
+    owner = (rng.random(n) < 1 / (1 + np.exp(-logit))) & ~shelter
+    sg = tn["social_given_renter"]
+    social = rng.random(n) < 1 / (1 + np.exp(-(sg["intercept"] + sg["log_income"] * np.log(np.maximum(hh_income, 1000.0) / w_index))))
+    tenure = np.where(owner, 0, np.where(social | shelter, 1, 2))
+    rt = A["rent"]
+    r_index = U["rent"]["index"][year]
+    soc = rt["social"]
+    pri = rt["private"]
+    rent = np.where(
+        tenure == 1,
+        np.clip(_lognormal(rng, soc["median"], soc["sigma"], n), soc["min"], soc["max"]),
+        np.clip(_lognormal(rng, pri["median"], pri["sigma"], n), pri["min"], pri["max"]),
+    ) * r_index
+    rent = np.where(tenure == 0, 0.0, np.round(rent, 2))
+    sc = rt["service_costs"]
+    service = np.where(
+        tenure == 1,
+        np.where(rng.random(n) < sc["social_share"], rng.random(n) * sc["social_max"], 0.0),
+        np.where(rng.random(n) < sc["private_share"], rng.random(n) * sc["private_max"], 0.0),
+    )
+    service = np.where(tenure == 0, 0.0, np.round(service, 2))
+    elderly = np.bincount(hh, weights=(age >= 75).astype(float), minlength=n) > 0
+    adapted = (tenure > 0) & (rng.random(n) < rt["adapted_home_share"] * np.where(elderly, 3.0, 0.5))
+    limit = p.huurtoeslag.maximale_huurgrens.bedrag
+    acquired = (tenure > 0) & (rent > limit) & (rng.random(n) < rt["acquired_right_share_above_limit"])
+    home_owner = (is_head | (is_partner & couple[hh])) & owner[hh]
+
+    # --- childcare ---
+    cc = A["childcare"]
+    parents_work = works[head_row] & np.where(partner_row >= 0, works[np.maximum(partner_row, 0)], True)
+    young = is_kid & (age <= 3)
+    school = is_kid & (age >= 4) & (age <= int(p.kinderopvangtoeslag.maximumleeftijd_kind))
+    use = parents_work & ((young & (rng.random(n_p) < cc["use_0_3"])) | (school & (rng.random(n_p) < cc["use_4_12"])))
+    gast = np.where(young, rng.random(n_p) < cc["gastouder_share_0_3"], rng.random(n_p) < cc["gastouder_share_4_12"])
+    ctype = np.where(use, np.where(gast, 3, np.where(young, 1, 2)), 0).astype(np.int8)
+    hm = cc["hours_mean"]
+    mean_hours = np.select(
+        [ctype == 1, ctype == 2, (ctype == 3) & young, ctype == 3], [hm["dagopvang"], hm["bso"], hm["gastouder_0_3"], hm["gastouder_4_12"]], 0.0
+    )
+    shape = cc["hours_shape"]
+    chours = np.where(use, np.clip(rng.gamma(shape, mean_hours / shape), 4, 230), 0.0).round()
+    mp = p.kinderopvangtoeslag.maximum_uurprijs
+    maxp = np.select([ctype == 1, ctype == 2, ctype == 3], [mp.dagopvang, mp.buitenschoolse_opvang, mp.gastouderopvang], 0.0)
+    rel = cc["price_relative_to_max"]
+    mean_rel = np.select([ctype == 1, ctype == 2, ctype == 3], [rel["dagopvang"][0], rel["bso"][0], rel["gastouderopvang"][0]], 0.0)
+    sd_rel = np.select([ctype == 1, ctype == 2, ctype == 3], [rel["dagopvang"][1], rel["bso"][1], rel["gastouderopvang"][1]], 0.0)
+    cprice = np.where(use, np.round(maxp * np.clip(mean_rel + sd_rel * rng.standard_normal(n_p), 0.5, 2.0), 2), 0.0)
+
+    persons = {
+        "household": hh,
+        "person_id": np.arange(n_p, dtype=np.int64),
+        "age": age.astype(np.int16),
+        "birth_month": birth_month.astype(np.int8),
+        "income": income,
+        "assets": assets,
+        "insured": rng.random(n_p) < A["insured_share"]["value"],
+        "works": works,
+        "hours_worked": np.where(adult, hours, np.nan),
+        "spouse": spouse,
+        "cohabitant": cohabitant,
+        "pension_partner": pension_partner,
+        "partner_last_year": partner_last_year,
+        "parent1": parent1,
+        "parent2": parent2,
+        "home_owner": home_owner,
+        "lodger": lodger,
+        "business_rental_contract": business,
+        "requests_exception": requests,
+        "in_shelter": in_shelter,
+        "temporary_protection": np.zeros(n_p, dtype=bool),
+        "elsewhere": is_else,
+        "tenant": is_head & (tenure[hh] > 0),
+        "disability": rng.random(n_p) < 0.01,
+        "childcare_type": ctype,
+        "childcare_hours": chours,
+        "childcare_price": cprice,
+        "profile": profile.astype(np.int8),
+        "takeup_draw": rng.random(n_p),
+    }
+    households = {
+        "household_id": np.arange(n, dtype=np.int64),
+        "renter": tenure > 0,
+        "bare_rent": rent,
+        "service_costs": service,
+        "adapted_home": adapted,
+        "home_for_8plus": (size >= 8) & (rng.random(n) < 0.5),
+        "acquired_right": acquired,
+        "weight": np.full(n, national_households(year) / n),
+        "household_type": htype.astype(np.int8),
+        "tenure": tenure.astype(np.int8),
+        "extra_member": extra.astype(np.int8),
+    }
+    return Population.from_columns(year, persons, households, relations)

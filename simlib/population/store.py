@@ -1,0 +1,169 @@
+"""Population files: parquet tables plus a meta.json with row counts and checksums.
+
+A population is a directory with ``persons.parquet``, ``households.parquet``, ``relations.parquet`` and
+``meta.json``. References between persons (spouse, parents, ...) are stored as person ids and turned into row
+numbers on load. Loading checks the schema (columns, types, ranges) and referential integrity and reports every
+violation; the checksums in meta.json catch a truncated or hand-edited table. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from simlib.errors import InputError
+from simlib.io import write_atomic, write_text_atomic
+from simlib.model import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, RELATION_COLUMNS, Population
+
+REFERENCES = ("spouse", "cohabitant", "pension_partner", "partner_last_year", "parent1", "parent2")
+FORMAT_VERSION = 1
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def save_population(pop: Population, directory: str | Path) -> None:
+    """Write the population to ``directory`` (created if needed); each file is replaced atomically."""
+    directory = Path(directory)
+    P = dict(pop.persons)
+    pid = P["person_id"]
+    for col in REFERENCES:
+        ref = P[col]
+        P[col] = np.where(ref >= 0, pid[np.maximum(ref, 0)], -1)
+    P["household"] = pop.households["household_id"][P["household"]]
+    R = dict(pop.relations)
+    for col in ("rel_a", "rel_b"):
+        R[col] = pid[R[col]] if len(R[col]) else R[col]
+    tables = {"persons": P, "households": pop.households, "relations": R}
+    meta = dict(pop.meta)
+    meta.update({"format_version": FORMAT_VERSION, "year": pop.year, "tables": {}})
+    for name, cols in tables.items():
+        table = pa.table({k: pa.array(v) for k, v in cols.items()})
+        path = directory / f"{name}.parquet"
+        write_atomic(path, lambda tmp, t=table: pq.write_table(t, tmp, compression="zstd"))
+        meta["tables"][name] = {"rows": table.num_rows, "sha256": _sha256(path)}
+    write_text_atomic(directory / "meta.json", json.dumps(meta, indent=2, sort_keys=True, default=_json_default) + "\n")
+
+
+def _json_default(o):
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (np.floating,)):
+        return float(o)
+    raise TypeError(type(o).__name__)
+
+
+def _read_table(directory: Path, name: str, spec: dict, problems: list[str]) -> dict[str, np.ndarray]:
+    path = directory / f"{name}.parquet"
+    try:
+        table = pq.read_table(path)
+    except FileNotFoundError:
+        problems.append(f"{path}: file not found")
+        return {}
+    except Exception as exc:  # pyarrow raises several kinds for damaged files
+        problems.append(f"{path}: not a readable parquet file ({type(exc).__name__}: {exc})")
+        return {}
+    cols = {}
+    present = set(table.column_names)
+    for col, (dtype, default, _) in spec.items():
+        if col not in present:
+            if default is None:
+                problems.append(f"{path}: column {col!r} is missing")
+            continue
+        arr = table.column(col).to_numpy(zero_copy_only=False)
+        if arr.dtype == object:
+            problems.append(f"{path}: column {col!r} has missing or non-numeric values")
+            continue
+        target = np.dtype(dtype)
+        if target.kind == "b" and arr.dtype.kind != "b":
+            problems.append(f"{path}: column {col!r} must be true/false, found {arr.dtype}")
+            continue
+        if target.kind in "iu" and arr.dtype.kind == "f":
+            problems.append(f"{path}: column {col!r} must hold whole numbers, found {arr.dtype}")
+            continue
+        cols[col] = arr.astype(target)
+    unknown = present - set(spec)
+    if unknown:
+        problems.append(f"{path}: unknown columns {', '.join(sorted(unknown))}")
+    return cols
+
+
+def load_population(directory: str | Path) -> Population:
+    """Load and check a population directory; raises InputError listing every violation found."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError(f"{directory}: population directory not found")
+    try:
+        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{directory / 'meta.json'}: file not found (not a population directory?)") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{directory / 'meta.json'}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    problems: list[str] = []
+    for name, info in meta.get("tables", {}).items():
+        path = directory / f"{name}.parquet"
+        if path.exists() and _sha256(path) != info.get("sha256"):
+            problems.append(f"{path}: checksum differs from meta.json (the file was changed or truncated after it was written)")
+    P = _read_table(directory, "persons", PERSON_COLUMNS, problems)
+    H = _read_table(directory, "households", HOUSEHOLD_COLUMNS, problems)
+    R = _read_table(directory, "relations", RELATION_COLUMNS, problems)
+    if problems:
+        raise InputError(f"{directory}: invalid population: " + "; ".join(problems))
+    problems += _check_ids(P, H, R)
+    if problems:
+        raise InputError(f"{directory}: invalid population: " + "; ".join(problems))
+    year = int(meta.get("year", 0))
+    meta.pop("tables", None)
+    try:
+        return Population.from_columns(year, P, H, R, meta)
+    except InputError as exc:
+        raise InputError(f"{directory}: invalid population: {exc}") from None
+
+
+def _check_ids(P, H, R) -> list[str]:
+    """Turn person and household ids into row numbers in place; return the problems found."""
+    problems = []
+    hid = H["household_id"]
+    if len(np.unique(hid)) != len(hid):
+        problems.append("households.household_id: ids are not unique")
+    order = np.argsort(hid, kind="stable")
+    pos = np.searchsorted(hid[order], P["household"])
+    pos = np.clip(pos, 0, max(len(hid) - 1, 0))
+    ok = len(hid) > 0 and np.all(hid[order][pos] == P["household"])
+    if not ok:
+        bad = int(np.sum(hid[order][pos] != P["household"])) if len(hid) else len(P["household"])
+        problems.append(f"persons.household: {bad} persons refer to a household id that does not exist")
+        return problems
+    P["household"] = order[pos]
+    pid = P["person_id"]
+    if len(np.unique(pid)) != len(pid):
+        problems.append("persons.person_id: ids are not unique")
+        return problems
+    porder = np.argsort(pid, kind="stable")
+    spid = pid[porder]
+
+    def to_rows(ids, label):
+        has = ids >= 0
+        p = np.clip(np.searchsorted(spid, ids), 0, max(len(spid) - 1, 0))
+        found = has & (spid[p] == ids)
+        missing = has & ~found
+        if missing.any():
+            problems.append(f"{label}: {int(missing.sum())} references to a person id that does not exist")
+        return np.where(found, porder[p], -1)
+
+    for col in REFERENCES:
+        P[col] = to_rows(P[col], f"persons.{col}")
+    if len(R.get("rel_a", [])):
+        R["rel_a"] = to_rows(R["rel_a"], "relations.rel_a")
+        R["rel_b"] = to_rows(R["rel_b"], "relations.rel_b")
+    return problems

@@ -1,0 +1,136 @@
+"""The synthetic population: deterministic, calibrated, checked on load."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from simlib.errors import InputError
+from simlib.population.build import DEFAULT_DIR, build_population, load_targets
+from simlib.population.generate import generate
+from simlib.population.store import load_population, save_population
+from simlib.population.validate import validation_table
+from simlib.simulate import simulate
+
+
+@pytest.fixture(scope="module")
+def default():
+    return load_population(DEFAULT_DIR)
+
+
+def test_generation_is_deterministic():
+    a = generate(2022, 5000, 7)
+    b = generate(2022, 5000, 7)
+    c = generate(2022, 5000, 8)
+    for col in ("age", "income", "assets", "spouse", "parent1", "childcare_hours", "takeup_draw"):
+        assert np.array_equal(a.persons[col], b.persons[col], equal_nan=True), col
+    assert not np.array_equal(a.persons["income"][:100], c.persons["income"][:100])
+
+
+def test_bundled_population_reproduces_the_calibration_targets(default):
+    table = validation_table(simulate(default))
+    calib = table[table.role == "calibration"]
+    assert len(calib) >= 25
+    assert calib.within_tolerance.all(), calib[~calib.within_tolerance][["statistic", "target", "simulated"]]
+    for a in ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag"):
+        row = calib[calib.statistic == f"spending.{a}"].iloc[0]
+        assert abs(row.deviation) <= 0.02
+    assert (table.role == "validation").sum() >= 10
+
+
+def test_bundled_population_weights_sum_to_the_country(default):
+    assert default.households["weight"].sum() == pytest.approx(7_997_800, rel=1e-6)
+    assert default.meta["take_up"]["zorgtoeslag"]["slope"] > 0
+
+
+def test_joint_distributions_make_sense(default):
+    P, H = default.persons, default.households
+    w = H["weight"][P["household"]]
+    adult = (P["age"] >= 18) & ~P["elsewhere"]
+    # income rises from students to permanent employees; pensioners are 67+
+    med = lambda sel: np.median(P["income"][sel])  # noqa: E731
+    assert med(adult & (P["profile"] == 5)) < med(adult & (P["profile"] == 1)) < med(adult & (P["profile"] == 0))
+    pens_age = P["age"][P["profile"] == 4]
+    assert pens_age.min() >= 55 and np.mean(pens_age >= 66) > 0.95  # early retirement from 55 only
+    # renters have lower incomes than owners
+    hh_income = np.bincount(P["household"], weights=P["income"], minlength=default.n_households)
+    assert np.median(hh_income[H["tenure"] == 1]) < np.median(hh_income[H["tenure"] == 0])
+    # childcare only for children of working parents, mostly 0-12
+    care = P["childcare_type"] > 0
+    assert care.any() and P["age"][care].max() <= 12
+    assert np.all(P["works"][P["parent1"][care]])
+    # the partner scenarios need these patterns in the population
+    assert P["lodger"].sum() > 50 and P["in_shelter"].sum() > 10 and (H["extra_member"] == 1).sum() > 50
+
+
+def test_full_country_weights_and_sizes():
+    pop = build_population(2024, 3000, 3)
+    assert pop.households["weight"].sum() == pytest.approx(8_374_404, rel=1e-6)
+
+
+def _copy(tmp_path):
+    dst = tmp_path / "pop"
+    shutil.copytree(DEFAULT_DIR, dst)
+    return dst
+
+
+def test_truncated_file_is_reported(tmp_path):
+    d = _copy(tmp_path)
+    data = (d / "persons.parquet").read_bytes()
+    (d / "persons.parquet").write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError, match="persons.parquet: checksum differs"):
+        load_population(d)
+
+
+def test_hand_edited_table_violations_are_all_reported(tmp_path, default):
+    d = tmp_path / "edited"
+    pop = load_population(DEFAULT_DIR)
+    P = pop.persons
+    married = np.flatnonzero(P["spouse"] >= 0)
+    P["spouse"][married[0]] = married[2]  # no longer points back
+    kid = np.flatnonzero(P["parent1"] >= 0)[0]
+    P["parent1"][kid] = np.flatnonzero(P["household"] != P["household"][kid])[0]  # parent in another household
+    P["age"][5] = 130
+    save_population(pop.__class__(pop.year, P, pop.households, pop.relations, pop.meta), d)
+    with pytest.raises(InputError) as exc:
+        load_population(d)
+    msg = str(exc.value)
+    for part in ("spouses do not point back", "persons.parent1", "in another household", "persons.age"):
+        assert part in msg, msg
+
+
+def test_missing_column_and_wrong_type(tmp_path):
+    d = _copy(tmp_path)
+    t = pq.read_table(d / "households.parquet")
+    t = t.drop(["bare_rent"]).set_column(t.schema.get_field_index("renter") - 0, "renter", pa.array(np.zeros(t.num_rows, dtype=np.float64)))
+    pq.write_table(t, d / "households.parquet")
+    meta = json.loads((d / "meta.json").read_text())
+    meta["tables"].pop("households")
+    (d / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(InputError) as exc:
+        load_population(d)
+    assert "renter' must be true/false" in str(exc.value)
+
+
+def test_targets_have_sources():
+    for year in range(2020, 2027):
+        for t in load_targets(year)["targets"]:
+            assert len(t["source"]) > 10, (year, t["statistic"])
+
+
+def test_cli_validate_and_run(tmp_path):
+    res = subprocess.run([sys.executable, "-m", "simlib.cli", "population", "validate", "--out", str(tmp_path / "v.csv")], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert "Validation targets (kept out of the fit" in res.stdout and (tmp_path / "v.csv").exists()
+    res = subprocess.run([sys.executable, "-m", "simlib.cli", "run", "--out", str(tmp_path / "run")], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["allowances"]["huurtoeslag"]["spending"] == pytest.approx(4.0e9, rel=0.02)
+    bad = subprocess.run([sys.executable, "-m", "simlib.cli", "run", "--population", str(tmp_path / "nope")], capture_output=True, text=True)
+    assert bad.returncode == 2 and "population directory not found" in bad.stderr
