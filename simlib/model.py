@@ -19,7 +19,7 @@ CARE_TYPE_NAMES = {v: k for k, v in CARE_TYPE_CODES.items()}
 
 # name: (dtype, default, description)
 PERSON_COLUMNS: dict[str, tuple[str, object, str]] = {
-    "household": ("int64", None, "row of the person's household"),
+    "household": ("int32", None, "row of the person's household"),
     "person_id": ("int64", None, "unique id of the person"),
     "age": ("int16", None, "age in whole years on 1 January of the year"),
     "birth_month": ("int8", 12, "month of the birthday (1-12); 12 = age constant through the year"),
@@ -28,12 +28,12 @@ PERSON_COLUMNS: dict[str, tuple[str, object, str]] = {
     "insured": ("bool", True, "insured under the Zorgverzekeringswet"),
     "works": ("bool", True, "meets the work requirement for kinderopvangtoeslag (work, traject, study, inburgering)"),
     "hours_worked": ("float64", np.nan, "hours worked per month (for the link until 2022); NaN = unknown"),
-    "spouse": ("int64", -1, "row of the spouse, registered partner or notarial cohabitation partner (AWR 5a)"),
-    "cohabitant": ("int64", -1, "row of the unmarried partner they live with as a couple"),
-    "pension_partner": ("int64", -1, "row of the person registered as partner in a pension scheme (Awir 3.2 c)"),
-    "partner_last_year": ("int64", -1, "row of last year's toeslagpartner (Awir 3.2 f)"),
-    "parent1": ("int64", -1, "row of a parent (or foster parent) at the address"),
-    "parent2": ("int64", -1, "row of the other parent at the address"),
+    "spouse": ("int32", -1, "row of the spouse, registered partner or notarial cohabitation partner (AWR 5a)"),
+    "cohabitant": ("int32", -1, "row of the unmarried partner they live with as a couple"),
+    "pension_partner": ("int32", -1, "row of the person registered as partner in a pension scheme (Awir 3.2 c)"),
+    "partner_last_year": ("int32", -1, "row of last year's toeslagpartner (Awir 3.2 f)"),
+    "parent1": ("int32", -1, "row of a parent (or foster parent) at the address"),
+    "parent2": ("int32", -1, "row of the other parent at the address"),
     "home_owner": ("bool", False, "(co-)owner of the home (Awir 3.2 d)"),
     "lodger": ("bool", False, "rents part of the home under a written agreement (onderhuurder, Awir 2.1 e 2°)"),
     "business_rental_contract": ("bool", False, "the rental agreement is on business terms (Awir 3.2 e exception)"),
@@ -65,8 +65,8 @@ HOUSEHOLD_COLUMNS: dict[str, tuple[str, object, str]] = {
 }
 
 RELATION_COLUMNS: dict[str, tuple[str, object, str]] = {
-    "rel_a": ("int64", None, "row of the first person"),
-    "rel_b": ("int64", None, "row of the second person"),
+    "rel_a": ("int32", None, "row of the first person"),
+    "rel_b": ("int32", None, "row of the second person"),
     "rel_kind": ("int16", None, "what the second person is of the first (see simlib.rules.partner.RELATIVE_KINDS)"),
 }
 

@@ -37,7 +37,7 @@ def entropy_calibration(X: np.ndarray, targets: np.ndarray, d: np.ndarray, names
     if X.shape[1] != len(targets):
         raise InputError("calibration: the number of columns and targets differ")
     scale = np.where(targets != 0, np.abs(targets), np.maximum(np.abs(X).T @ d, 1.0))
-    Xs = X / scale
+    Xs = X / scale  # X itself is kept for the achieved totals; Xs is the scaled copy the solver uses
     t = targets / scale
     lam = np.zeros(X.shape[1])
 
@@ -127,10 +127,10 @@ def design_matrix(cols: dict, targets: list[dict]):
             xs.append(cols[f"primary_income.{group}"] / float(t["value"]) - cols[f"households.{group}"])
             ts.append(0.0)
         elif stat in cols:
-            xs.append(cols[stat])
+            xs.append(cols[stat].astype(float))
             ts.append(float(t["value"]))
         else:
-            raise InputError(f"targets: unknown statistic {stat!r}; known: {', '.join(sorted(cols))}")
+            raise InputError(f"targets: unknown statistic {stat!r}; known: {', '.join(cols.names())}")
     return np.column_stack(xs), np.array(ts)
 
 

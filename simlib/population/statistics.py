@@ -17,88 +17,177 @@ AGE_BANDS = {"lt25": (0, 25), "25_35": (25, 35), "35_45": (35, 45), "45_55": (45
              "65_75": (65, 75), "75_85": (75, 85), "85plus": (85, 200)}
 
 
-def household_columns(sim: Simulation) -> dict[str, np.ndarray]:
-    """Per-household columns x of every linear statistic (sum_i w_i x_i is the statistic)."""
-    pop = sim.population
-    P, H = pop.persons, pop.households
-    n = pop.n_households
-    hh = P["household"]
-    resident = ~P["elsewhere"]
-    first = np.r_[True, hh[1:] != hh[:-1]] if len(hh) else np.zeros(0, dtype=bool)
-    head_age = np.zeros(n)
-    head_age[hh[first]] = P["age"][first]
-    size = np.bincount(hh, weights=resident.astype(float), minlength=n)
-    cols: dict[str, np.ndarray] = {"households": np.ones(n)}
-    for t, name in enumerate(TYPES):
-        cols[f"household_type.{name}"] = (H["household_type"] == t).astype(float)
-    for k in (1, 2, 3, 4):
-        cols[f"household_size.{k}"] = (size == k).astype(float)
-    cols["household_size.5plus"] = (size >= 5).astype(float)
-    for t, name in enumerate(TENURES):
-        cols[f"tenure.{name}"] = (H["tenure"] == t).astype(float)
-    for band, (lo, hi) in AGE_BANDS.items():
-        cols[f"head_age.{band}"] = ((head_age >= lo) & (head_age < hi)).astype(float)
-    head_rows = np.flatnonzero(first)
-    head_spouse = P["spouse"][head_rows]
-    spouse_here = (head_spouse >= 0) & resident[np.maximum(head_spouse, 0)]
-    cols["couples.married"] = np.zeros(n)
-    cols["couples.married"][hh[head_rows]] = spouse_here.astype(float)
-    cols["couples.unmarried"] = np.zeros(n)
-    cols["couples.unmarried"][hh[head_rows]] = (P["cohabitant"][head_rows] >= 0).astype(float)
-    cols["persons"] = size
-    # primary income (CBS 'primair inkomen': from work and own business; benefits and pensions excluded)
-    primary = np.isin(P["profile"], PRIMARY_PROFILES) & resident
-    prim = np.bincount(hh, weights=np.where(primary, np.maximum(P["income"], 0.0), 0.0), minlength=n)
-    aow_months = sim.params.huurtoeslag.pensioengerechtigde_leeftijd
-    below_aow = head_age * 12 < aow_months
-    groups = {
+class HouseholdColumns:
+    """Per-household columns x of the linear statistics (sum_i w_i x_i is the statistic), computed on demand.
+
+    ``cols["tenure.koop"]`` computes the family ``tenure`` once; only the families that are asked for are built, so
+    calibrating the full population does not hold every column in memory.
+    """
+
+    FAMILIES = (
+        "households", "household_type", "household_size", "tenure", "head_age", "couples", "persons",
+        "primary_income", "households_with", "recipients", "spending", "kot_children", "single_parent_children",
+    )
+
+    def __init__(self, sim: Simulation):
+        self.sim = sim
+        self._cache: dict[str, np.ndarray] = {}
+        self._done: set[str] = set()
+        pop = sim.population
+        self.P, self.H, self.n = pop.persons, pop.households, pop.n_households
+        self.hh = self.P["household"]
+        self.resident = ~self.P["elsewhere"]
+
+    def __contains__(self, name: str) -> bool:
+        try:
+            self[name]
+        except KeyError:
+            return False
+        return True
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._cache:
+            family = name.split(".")[0]
+            if family == "households" and name != "households":
+                family = "primary_income"
+            if family not in self.FAMILIES or family in self._done:
+                raise KeyError(name)
+            self._done.add(family)
+            self._cache.update(getattr(self, f"_{family}")())
+        return self._cache[name]
+
+    def names(self) -> list[str]:
+        for f in self.FAMILIES:
+            if f not in self._done:
+                self._done.add(f)
+                self._cache.update(getattr(self, f"_{f}")())
+        return sorted(self._cache)
+
+    # --- shared pieces ---
+    def _reference_age(self):
+        """Age of the reference person (the first person listed in each household)."""
+        if "_head_age" not in self._cache:
+            hh = self.hh
+            first = np.r_[True, hh[1:] != hh[:-1]] if len(hh) else np.zeros(0, dtype=bool)
+            head_age = np.zeros(self.n)
+            head_age[hh[first]] = self.P["age"][first]
+            self._cache["_head_age"] = head_age
+            self._cache["_first"] = first
+        return self._cache["_head_age"]
+
+    def _count(self, mask):
+        return np.bincount(self.hh, weights=mask.astype(float), minlength=self.n)
+
+    # --- families ---
+    def _households(self):
+        return {"households": np.ones(self.n)}
+
+    def _household_type(self):
+        return {f"household_type.{name}": (self.H["household_type"] == t).astype(float) for t, name in enumerate(TYPES)}
+
+    def _household_size(self):
+        size = self._count(self.resident)
+        out = {f"household_size.{k}": (size == k).astype(float) for k in (1, 2, 3, 4)}
+        out["household_size.5plus"] = (size >= 5).astype(float)
+        return out
+
+    def _tenure(self):
+        return {f"tenure.{name}": (self.H["tenure"] == t).astype(float) for t, name in enumerate(TENURES)}
+
+    def _head_age(self):
+        head_age = self._reference_age()
+        return {f"head_age.{band}": ((head_age >= lo) & (head_age < hi)).astype(float) for band, (lo, hi) in AGE_BANDS.items()}
+
+    def _couples(self):
+        P = self.P
+        self._reference_age()
+        head_rows = np.flatnonzero(self._cache["_first"])
+        head_spouse = P["spouse"][head_rows]
+        spouse_here = (head_spouse >= 0) & self.resident[np.maximum(head_spouse, 0)]
+        married = np.zeros(self.n)
+        married[self.hh[head_rows]] = spouse_here
+        unmarried = np.zeros(self.n)
+        unmarried[self.hh[head_rows]] = P["cohabitant"][head_rows] >= 0
+        return {"couples.married": married, "couples.unmarried": unmarried}
+
+    def _persons(self):
+        return {"persons": self._count(self.resident), "persons.under_18": self._count(self.resident & (self.P["age"] < 18))}
+
+    def _primary_income(self):
+        P, H = self.P, self.H
+        primary = np.isin(P["profile"], PRIMARY_PROFILES) & self.resident
+        prim = np.bincount(self.hh, weights=np.where(primary, np.maximum(P["income"], 0.0), 0.0), minlength=self.n)
+        below_aow = self._reference_age() * 12 < self.sim.params.huurtoeslag.pensioengerechtigde_leeftijd
+        out = {"primary_income.total": prim}
+        for name, sel in income_groups(H, below_aow).items():
+            out[f"primary_income.{name}"] = np.where(sel, prim, 0.0)
+            out[f"households.{name}"] = sel.astype(float)
+        return out
+
+    def _households_with(self):
+        P = self.P
+        return {
+            "households_with.work_income": (self._count(np.isin(P["profile"], (0, 1)) & self.resident) > 0).astype(float),
+            "households_with.self_employed_income": (self._count((P["profile"] == 2) & self.resident) > 0).astype(float),
+        }
+
+    def _recipients(self):
+        sim, n = self.sim, self.n
+        unit_hh = sim.units["household"]
+        out = {}
+        for a in ALLOWANCES:
+            amounts, _ = sim.claimant_amounts(a)
+            if a == "huurtoeslag":
+                out[f"recipients.{a}"] = (amounts > 0).astype(float)
+            else:
+                out[f"recipients.{a}"] = np.bincount(unit_hh, weights=(amounts > 0).astype(float), minlength=n)
+        any_unit = np.zeros(len(unit_hh), dtype=bool)
+        for a in ("zorgtoeslag", "kindgebonden_budget", "kinderopvangtoeslag"):
+            any_unit |= sim.units[a + "_ontvangen"] > 0
+        ht = (sim.homes["huurtoeslag_ontvangen"] > 0) & (sim.homes["huurder"] >= 0)
+        head_unit = sim.persons["unit"][np.maximum(sim.homes["huurder"], 0)]
+        any_unit[head_unit[ht & (head_unit >= 0)]] = True
+        out["recipients.any"] = np.bincount(unit_hh, weights=any_unit.astype(float), minlength=n)
+        return out
+
+    def _spending(self):
+        sim, n = self.sim, self.n
+        out = {}
+        for a in ALLOWANCES:
+            amounts, _ = sim.claimant_amounts(a)
+            out[f"spending.{a}"] = amounts if a == "huurtoeslag" else np.bincount(sim.units["household"], weights=amounts, minlength=n)
+        return out
+
+    def _kot_children(self):
+        sim, P = self.sim, self.P
+        kot_units = sim.units["kinderopvangtoeslag_ontvangen"] > 0
+        cu = sim.persons["child_unit"]
+        paid = (cu >= 0) & (P["childcare_type"] > 0) & kot_units[np.maximum(cu, 0)]
+        out = {f"kot_children.{name}": self._count(paid & (P["childcare_type"] == code))
+               for code, name in ((1, "dagopvang"), (2, "bso"), (3, "gastouderopvang"))}
+        out["kot_children.total"] = self._count(paid)
+        return out
+
+    def _single_parent_children(self):
+        P = self.P
+        home_child = self.resident & ((P["parent1"] >= 0) | (P["parent2"] >= 0))  # CBS: home-living children of any age
+        n_kids = self._count(home_child)
+        single_parent = self.H["household_type"] == 3
+        return {f"single_parent_children.{k}": (single_parent & (n_kids == k)).astype(float) for k in (1, 2)}
+
+
+def income_groups(H, below_aow) -> dict[str, np.ndarray]:
+    return {
         "eenpersoons_onder_aow": (H["household_type"] == 0) & below_aow,
         "paar_zonder_kinderen_onder_aow": (H["household_type"] == 1) & below_aow,
         "paar_met_kinderen": H["household_type"] == 2,
         "eenouder": H["household_type"] == 3,
     }
-    cols["primary_income.total"] = prim
-    for name, sel in groups.items():
-        cols[f"primary_income.{name}"] = np.where(sel, prim, 0.0)
-        cols[f"households.{name}"] = sel.astype(float)
-    cols["households_with.work_income"] = np.bincount(
-        hh, weights=(np.isin(P["profile"], (0, 1)) & resident).astype(float), minlength=n
-    ) > 0
-    cols["households_with.self_employed_income"] = np.bincount(hh, weights=((P["profile"] == 2) & resident).astype(float), minlength=n) > 0
-    cols["households_with.work_income"] = cols["households_with.work_income"].astype(float)
-    cols["households_with.self_employed_income"] = cols["households_with.self_employed_income"].astype(float)
-    minor = resident & (P["age"] < 18)
-    cols["persons.under_18"] = np.bincount(hh, weights=minor.astype(float), minlength=n)
-    unit_hh = sim.units["household"]
-    for a in ALLOWANCES:
-        amounts, _ = sim.claimant_amounts(a)
-        if a == "huurtoeslag":
-            cols[f"recipients.{a}"] = (amounts > 0).astype(float)
-            cols[f"spending.{a}"] = amounts
-        else:
-            cols[f"recipients.{a}"] = np.bincount(unit_hh, weights=(amounts > 0).astype(float), minlength=n)
-            cols[f"spending.{a}"] = np.bincount(unit_hh, weights=amounts, minlength=n)
-    any_unit = np.zeros(len(unit_hh), dtype=bool)
-    for a in ("zorgtoeslag", "kindgebonden_budget", "kinderopvangtoeslag"):
-        any_unit |= sim.units[a + "_ontvangen"] > 0
-    ht_only = (sim.homes["huurtoeslag_ontvangen"] > 0) & (sim.homes["huurder"] >= 0)
-    head_unit = sim.persons["unit"][np.maximum(sim.homes["huurder"], 0)]
-    any_unit[head_unit[ht_only & (head_unit >= 0)]] = True
-    cols["recipients.any"] = np.bincount(unit_hh, weights=any_unit.astype(float), minlength=n)
-    # children in childcare with kinderopvangtoeslag, by care type
-    kot_units = sim.units["kinderopvangtoeslag_ontvangen"] > 0
-    cu = sim.persons["child_unit"]
-    in_care = (cu >= 0) & (P["childcare_type"] > 0)
-    paid = in_care & kot_units[np.maximum(cu, 0)]
-    for code, name in ((1, "dagopvang"), (2, "bso"), (3, "gastouderopvang")):
-        cols[f"kot_children.{name}"] = np.bincount(hh, weights=(paid & (P["childcare_type"] == code)).astype(float), minlength=n)
-    cols["kot_children.total"] = np.bincount(hh, weights=paid.astype(float), minlength=n)
-    home_child = resident & ((P["parent1"] >= 0) | (P["parent2"] >= 0))  # CBS: home-living children of any age
-    n_kids = np.bincount(hh, weights=home_child.astype(float), minlength=n)
-    single_parent = H["household_type"] == 3
-    for k, label in ((1, "1"), (2, "2")):
-        cols[f"single_parent_children.{label}"] = (single_parent & (n_kids == k)).astype(float)
-    return cols
+
+
+def household_columns(sim: Simulation) -> HouseholdColumns:
+    """The lazily computed per-household statistic columns of a simulation."""
+    return HouseholdColumns(sim)
 
 
 def weighted_quantile(values, weights, q):
@@ -127,13 +216,7 @@ def scalar_statistics(sim: Simulation) -> dict[str, float]:
     head_age[hhp[first]] = P["age"][first]
     below_aow = head_age * 12 < sim.params.huurtoeslag.pensioengerechtigde_leeftijd
     med = {}
-    for name, sel in {
-        "all": np.ones(n, dtype=bool),
-        "eenpersoons_onder_aow": (H["household_type"] == 0) & below_aow,
-        "paar_zonder_kinderen_onder_aow": (H["household_type"] == 1) & below_aow,
-        "paar_met_kinderen": H["household_type"] == 2,
-        "eenouder": H["household_type"] == 3,
-    }.items():
+    for name, sel in {"all": np.ones(n, dtype=bool), **income_groups(H, below_aow)}.items():
         if sel.any():
             med[f"primary_income_median.{name}"] = weighted_quantile(prim[sel], w[sel], 0.5)
     out = {"assets_median.all": weighted_quantile(assets, w, 0.5), "assets_mean.all": float(np.sum(assets * w) / np.sum(w))}

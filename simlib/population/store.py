@@ -91,6 +91,8 @@ def _read_table(directory: Path, name: str, spec: dict, problems: list[str]) -> 
         if target.kind in "iu" and arr.dtype.kind == "f":
             problems.append(f"{path}: column {col!r} must hold whole numbers, found {arr.dtype}")
             continue
+        if col in REFERENCES or col in ("household", "rel_a", "rel_b"):
+            target = np.dtype("int64")  # ids on disk; turned into (int32) row numbers after the id check
         cols[col] = arr.astype(target)
     unknown = present - set(spec)
     if unknown:
