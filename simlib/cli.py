@@ -114,6 +114,30 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_compare(args) -> int:
+    from simlib.compare import compare
+    from simlib.impact_report import write_comparison
+    from simlib.population.store import load_population
+    from simlib.scenario import load_scenario
+
+    reform = load_scenario(args.scenario)
+    baseline = load_scenario(args.baseline) if args.baseline else None
+    pop = load_population(args.population) if args.population else None
+    result = compare(reform, baseline, pop, year=args.year, seeds=args.seeds, log=_log)
+    write_comparison(result, args.out)
+    s = result.summary
+    print(f"{s['reform']['name']} vs {s['baseline']['name']} ({s['year']}):")
+    print(f"  spending change  € {s['cost']['total']['change'] / 1e6:+,.1f} mln per year")
+    for a in ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag"):
+        print(f"    {a:22s} € {s['cost'][a]['change'] / 1e6:+,.1f} mln")
+    print(f"  winners {s['winners']:,.0f}, losers {s['losers']:,.0f}, partner changes {s['partner_changes']['households']:,.0f}")
+    if "interval" in s:
+        iv = s["interval"]["cost_change"]
+        print(f"  spending change over {s['interval']['seeds']} seeds: € {iv['min'] / 1e6:+,.1f} to {iv['max'] / 1e6:+,.1f} mln")
+    _log(f"wrote {args.out}/summary.json, report.html and the tables")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="simlib", description="The toeslagen policy simulator.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -133,6 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--population", help="population directory (default: the bundled one, or a cached build for other years)")
     r.add_argument("--out", default="out/baseline", help="output directory (default out/baseline)")
     r.set_defaults(func=cmd_run)
+
+    c = sub.add_parser("compare", help="cost, winners and losers of a scenario against a baseline")
+    c.add_argument("scenario", help="scenario YAML file (or the name of one in scenarios/)")
+    c.add_argument("--out", required=True, help="output directory (summary.json, tables, report.html)")
+    c.add_argument("--baseline", help="baseline scenario (default: current law of the year)")
+    c.add_argument("--population", help="population directory (default: the bundled or a cached one for the year)")
+    c.add_argument("--year", type=int, help="berekeningsjaar (default: the scenario's year)")
+    c.add_argument("--seeds", type=int, default=4, help="extra population seeds for the interval (default 4; 0 = none)")
+    c.set_defaults(func=cmd_compare)
 
     po = sub.add_parser("population", help="build or validate a synthetic population")
     psub = po.add_subparsers(dest="population_command", required=True)

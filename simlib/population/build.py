@@ -12,7 +12,7 @@ from simlib.errors import InputError
 from simlib.model import Population
 from simlib.parameters import SUPPORTED_YEARS, load_parameters
 from simlib.population.calibrate import calibrate
-from simlib.population.generate import DATA, assumptions, generate
+from simlib.population.generate import DATA, assumptions, generate, national_households
 from simlib.population.store import load_population, save_population
 from simlib.simulate import simulate
 
@@ -20,7 +20,7 @@ DEFAULT_DIR = DATA / "synthetic" / "default"
 CACHE_DIR = DATA / "cache"
 DEFAULT_SEED = 20200101
 DEFAULT_HOUSEHOLDS = 100_000
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 
 @functools.cache
@@ -41,10 +41,40 @@ def load_targets(year: int) -> dict:
     return data
 
 
-def build_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED, log=None) -> Population:
-    """Generate a population and calibrate it to the official totals of ``year``.
+CALIBRATION_YEAR = 2020  # the year with spending and recipients per allowance (Stand van de uitvoering 2021)
 
-    Deterministic: the same year, size and seed give identical files.
+
+def _calibrated(pop: Population, year: int, say) -> Population:
+    """Solve take-up and weights of ``pop`` against the calibration targets of ``year`` (design weights = current)."""
+    t1 = time.perf_counter()
+    sim = simulate(pop, load_parameters(year), take_up={})
+    say(f"baseline entitlement {year} in {time.perf_counter() - t1:.1f} s")
+    targets = [t for t in load_targets(year)["targets"] if t["role"] == "calibration"]
+    tu = assumptions()["take_up"]
+    t2 = time.perf_counter()
+    weights, take_up, result = calibrate(sim, targets, tu["non_take_up"], tu["slope"])
+    say(
+        f"calibrated {len(targets)} targets of {year} in {time.perf_counter() - t2:.1f} s "
+        f"(max relative error {result.max_relative_error:.1e}, 99th percentile weight ratio {result.weight_ratio_p99:.2f})"
+    )
+    pop.households["weight"] = weights
+    pop.meta["take_up"] = take_up
+    pop.meta.setdefault("calibration", {})[str(year)] = {
+        "converged": result.converged,
+        "max_relative_error": result.max_relative_error,
+        "weight_ratio_p99": result.weight_ratio_p99,
+        "targets": len(targets),
+    }
+    return pop
+
+
+def build_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED, log=None) -> Population:
+    """Generate a population and calibrate it to the official totals.
+
+    The households are the same in every year (same seed); amounts are uprated to the year. The weights are first
+    calibrated on 2020, the year with spending and recipients per allowance; for another year they are then raked
+    from the 2020 weights to that year's household structure (and take-up re-solved), so the 2020 calibration of the
+    allowances carries forward. Deterministic: the same year, size and seed give identical files.
     """
     if year not in SUPPORTED_YEARS:
         raise InputError(f"year: {year} is not supported ({SUPPORTED_YEARS[0]}–{SUPPORTED_YEARS[-1]})")
@@ -52,34 +82,17 @@ def build_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, s
         raise InputError(f"households: expected between 1,000 and 10,000,000, got {n_households}")
     say = log or (lambda msg: None)
     t0 = time.perf_counter()
+    base = generate(CALIBRATION_YEAR, n_households, seed)
+    say(f"generated {base.n_households:,} households, {base.n_persons:,} persons in {time.perf_counter() - t0:.1f} s")
+    base.meta = {"seed": seed, "households": int(n_households), "generator_version": GENERATOR_VERSION}
+    base = _calibrated(base, CALIBRATION_YEAR, say)
+    if year == CALIBRATION_YEAR:
+        base.meta["year"] = year
+        return base
     pop = generate(year, n_households, seed)
-    say(f"generated {pop.n_households:,} households, {pop.n_persons:,} persons in {time.perf_counter() - t0:.1f} s")
-    t1 = time.perf_counter()
-    sim = simulate(pop, load_parameters(year), take_up={})
-    say(f"baseline entitlement in {time.perf_counter() - t1:.1f} s")
-    targets = [t for t in load_targets(year)["targets"] if t["role"] == "calibration"]
-    tu = assumptions()["take_up"]
-    t2 = time.perf_counter()
-    weights, take_up, result = calibrate(sim, targets, tu["non_take_up"], tu["slope"])
-    say(
-        f"calibrated {len(targets)} targets in {time.perf_counter() - t2:.1f} s "
-        f"(max relative error {result.max_relative_error:.1e}, 99th percentile weight ratio {result.weight_ratio_p99:.2f})"
-    )
-    pop.households["weight"] = weights
-    pop.meta = {
-        "year": year,
-        "seed": seed,
-        "households": int(n_households),
-        "generator_version": GENERATOR_VERSION,
-        "take_up": take_up,
-        "calibration": {
-            "converged": result.converged,
-            "max_relative_error": result.max_relative_error,
-            "weight_ratio_p99": result.weight_ratio_p99,
-            "targets": len(targets),
-        },
-    }
-    return pop
+    pop.households["weight"] = base.households["weight"] * (national_households(year) / national_households(CALIBRATION_YEAR))
+    pop.meta = dict(base.meta, year=year)
+    return _calibrated(pop, year, say)
 
 
 def cached_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED, log=None) -> Population:

@@ -10,6 +10,7 @@ All numbers come from ``assumptions.yaml`` (each with its source) and ``data/tar
 from __future__ import annotations
 
 import functools
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -64,27 +65,32 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     A = assumptions()
     U = uprating()
     p = load_parameters(year)
-    rng = np.random.default_rng([seed, year, n_households])
     n = int(n_households)
+
+    def R(name: str, *extra: int) -> np.random.Generator:
+        """An independent random stream per step: the draws of one step never shift those of another, and the
+        draws do not depend on the year, so the same seed gives the same households in every year."""
+        return np.random.default_rng([seed, n, zlib.crc32(name.encode()), *extra])
+
 
     # --- households: type, head age, couple kind, children, extra members ---
     shares = A["household_types"]["shares"]
-    htype = rng.choice(len(TYPES), size=n, p=np.array([shares[t] for t in TYPES]) / sum(shares.values()))
+    htype = R("s1").choice(len(TYPES), size=n, p=np.array([shares[t] for t in TYPES]) / sum(shares.values()))
     ha = A["head_age"]
     head_age = np.zeros(n, dtype=np.int64)
     for t, name in enumerate(TYPES):
         sel = htype == t
-        head_age[sel] = _band_draw(rng, ha["bands"], ha[name], int(sel.sum()))
+        head_age[sel] = _band_draw(R("head_age", t), ha["bands"], ha[name], int(sel.sum()))
     couple = (htype == 1) | (htype == 2)
-    married = couple & (rng.random(n) < A["married_share_of_couples"]["value"])
+    married = couple & (R("s2").random(n) < A["married_share_of_couples"]["value"])
     n_kids = np.zeros(n, dtype=np.int64)
     for t, key in ((2, "paar"), (3, "eenouder")):
         sel = htype == t
         dist = A["children_per_household"][key]
-        n_kids[sel] = rng.choice(np.array(list(dist), dtype=int), size=int(sel.sum()), p=np.array(list(dist.values())) / sum(dist.values()))
+        n_kids[sel] = R("n_kids", t).choice(np.array(list(dist), dtype=int), size=int(sel.sum()), p=np.array(list(dist.values())) / sum(dist.values()))
     # a parent must be old enough for the children
     head_age = np.where(n_kids > 0, np.maximum(head_age, 20), head_age)
-    n_others = np.where(htype == 4, 1 + (rng.random(n) < 0.3), 0)  # 'overig': 2 or 3 unrelated adults
+    n_others = np.where(htype == 4, 1 + (R("s3").random(n) < 0.3), 0)  # 'overig': 2 or 3 unrelated adults
 
     # extra members (Awir 'medebewoners' that are neither partner nor child)
     om = A["other_members"]
@@ -105,25 +111,25 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
         if host_p.sum() == 0 or count == 0:
             continue
         count = min(count, int((host_p > 0).sum()))
-        hosts = rng.choice(n, size=count, replace=False, p=host_p / host_p.sum())
+        hosts = R("extra_hosts", k).choice(n, size=count, replace=False, p=host_p / host_p.sum())
         extra[hosts] = k
         free[hosts] = False
 
     # women's shelter: a woman (with children in some cases) whose spouse may live elsewhere
     sh = A["shelter"]
-    n_shelter = int(round(sh["households_per_year"] / national_households(year) * n))
+    n_shelter = int(round(sh["households_per_year"] / national_households(2020) * n))
     shelter = np.zeros(n, dtype=bool)
     cand = np.flatnonzero(((htype == 0) | (htype == 3)) & (head_age >= 20) & (head_age < 50) & (extra < 0))
     if n_shelter and len(cand):
-        want_kids = rng.random(n_shelter) < sh["with_children"]
+        want_kids = R("s4").random(n_shelter) < sh["with_children"]
         with_kids = cand[htype[cand] == 3]
         without = cand[htype[cand] == 0]
         pick = np.r_[
-            rng.choice(with_kids, size=min(int(want_kids.sum()), len(with_kids)), replace=False),
-            rng.choice(without, size=min(int((~want_kids).sum()), len(without)), replace=False),
+            R("s5").choice(with_kids, size=min(int(want_kids.sum()), len(with_kids)), replace=False),
+            R("s6").choice(without, size=min(int((~want_kids).sum()), len(without)), replace=False),
         ]
         shelter[pick] = True
-    spouse_elsewhere = shelter & (rng.random(n) < sh["spouse_elsewhere"])
+    spouse_elsewhere = shelter & (R("s7").random(n) < sh["spouse_elsewhere"])
     # CBS counts a one-person household with another member as an 'overig meerpersoonshuishouden'
     htype = np.where((htype == 0) & (extra >= 0), 4, htype)
 
@@ -155,28 +161,28 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     gap = A["partner_age_gap"]
     age = np.zeros(n_p, dtype=np.int64)
     age[is_head] = head_age
-    page = head_age + np.round(gap["mean"] + gap["sd"] * rng.standard_normal(n)).astype(np.int64)
+    page = head_age + np.round(gap["mean"] + gap["sd"] * R("s8").standard_normal(n)).astype(np.int64)
     page = np.clip(page, 18, 100)
     age[is_partner] = page[hh[is_partner]]
     par_ref = np.where(has_partner == 1, np.minimum(head_age, page), head_age)
     pab = A["parent_age_at_birth"]
-    kid_age = par_ref[hh[is_kid]] - np.round(pab["mean"] + pab["sd"] * rng.standard_normal(int(is_kid.sum()))).astype(np.int64)
+    kid_age = par_ref[hh[is_kid]] - np.round(pab["mean"] + pab["sd"] * R("s9").standard_normal(int(is_kid.sum()))).astype(np.int64)
     kid_age = np.clip(kid_age, 0, np.maximum(par_ref[hh[is_kid]] - pab["min"], 0))
     age[is_kid] = kid_age
-    age[is_other] = np.clip(head_age[hh[is_other]] + rng.integers(-5, 6, int(is_other.sum())), 18, 90)
+    age[is_other] = np.clip(head_age[hh[is_other]] + R("s10").integers(-5, 6, int(is_other.sum())), 18, 90)
     kind_of = extra[hh]
     ex_age = np.where(
         kind_of[is_extra] == 1,
-        np.clip(head_age[hh[is_extra]] + rng.integers(22, 38, int(is_extra.sum())), 65, 100),
+        np.clip(head_age[hh[is_extra]] + R("s11").integers(22, 38, int(is_extra.sum())), 65, 100),
         np.where(
             kind_of[is_extra] == 2,
-            np.clip(head_age[hh[is_extra]] + rng.integers(-6, 7, int(is_extra.sum())), 18, 95),
-            np.clip(rng.integers(18, 41, int(is_extra.sum())), 18, 95),
+            np.clip(head_age[hh[is_extra]] + R("s12").integers(-6, 7, int(is_extra.sum())), 18, 95),
+            np.clip(R("s13").integers(18, 41, int(is_extra.sum())), 18, 95),
         ),
     )
     age[is_extra] = ex_age
-    age[is_else] = np.clip(head_age[hh[is_else]] + rng.integers(0, 6, int(is_else.sum())), 18, 100)
-    birth_month = rng.integers(1, 13, n_p)
+    age[is_else] = np.clip(head_age[hh[is_else]] + R("s14").integers(0, 6, int(is_else.sum())), 18, 100)
+    birth_month = R("s15").integers(1, 13, n_p)
 
     # relations
     spouse = np.full(n_p, -1, dtype=np.int64)
@@ -193,9 +199,9 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     urows = np.flatnonzero(u)
     cohabitant[urows] = head_row[u]
     cohabitant[head_row[u]] = urows
-    long_term = rng.random(len(urows)) < 0.85
+    long_term = R("s16").random(len(urows)) < 0.85
     partner_last_year[urows[long_term]] = head_row[u][long_term]
-    pens = rng.random(len(urows)) < 0.40
+    pens = R("s17").random(len(urows)) < 0.40
     pension_partner[urows[pens]] = head_row[u][pens]
     parent1 = np.where(is_kid, head_row, -1)
     parent2 = np.where(is_kid, partner_row, -1)
@@ -203,8 +209,8 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     rel_kind = np.where(kind_of[rel_rows] == 1, RELATIVE_KINDS["child"], RELATIVE_KINDS["sibling"])
     relations = {"rel_a": rel_rows, "rel_b": head_row[rel_rows], "rel_kind": rel_kind.astype(np.int16)}
     lodger = is_extra & (kind_of == 0)
-    business = lodger & (rng.random(n_p) < om["lodger_business_contract"])
-    requests = rng.random(n_p) < A["requests_exception"]["value"]
+    business = lodger & (R("s18").random(n_p) < om["lodger_business_contract"])
+    requests = R("s19").random(n_p) < A["requests_exception"]["value"]
     in_shelter = is_head & shelter[hh]
 
     # --- work profile, hours, income ---
@@ -212,12 +218,14 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     cuts = sorted(int(k) for k in sba if k not in ("source", "profiles"))
     aow_years = p.huurtoeslag.pensioengerechtigde_leeftijd / 12.0
     profile = np.full(n_p, -1, dtype=np.int64)
+    u_profile = R("profile").random(n_p)
     adult = age >= 18
     for i, lo in enumerate(cuts):
         hi = cuts[i + 1] if i + 1 < len(cuts) else 200
         sel = adult & (age >= lo) & (age < hi) & (age < aow_years)
         probs = np.array(sba[str(lo)], dtype=float)
-        profile[sel] = rng.choice(len(PROFILES), size=int(sel.sum()), p=probs / probs.sum())
+        cum = np.cumsum(probs / probs.sum())
+        profile[sel] = np.minimum(np.searchsorted(cum, u_profile[sel], side="right"), len(PROFILES) - 1)
     profile[adult & (age >= aow_years)] = PROFILES.index("pensioen")
     profile[in_shelter & (profile == PROFILES.index("vast"))] = PROFILES.index("uitkering")
 
@@ -229,8 +237,9 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     for i, lo in enumerate(age_cuts):
         hi = age_cuts[i + 1] if i + 1 < len(age_cuts) else 200
         age_factor[(age >= lo) & (age < hi)] = inc["age_factor"][str(lo)]
-    hh_factor = np.exp(inc["household_factor_sigma"] * rng.standard_normal(n))[hh]
-    z = rng.standard_normal(n_p)
+    hh_factor = np.exp(inc["household_factor_sigma"] * R("s20").standard_normal(n))[hh]
+    z = R("income_z").standard_normal(n_p)
+    u_zero = R("income_zero").random(n_p)
     income = np.zeros(n_p)
     for name in ("vast", "flex", "zelfstandige"):
         sel = profile == PROFILES.index(name)
@@ -242,28 +251,31 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
         income[sel] = c["median"] * np.exp(c["sigma"] * z[sel]) * index
     sel = profile == PROFILES.index("geen")
     c = inc["geen"]
-    income[sel] = np.where(rng.random(int(sel.sum())) < c["zero_share"], 0.0, c["median"] * np.exp(c["sigma"] * z[sel]) * w_index)
+    income[sel] = np.where(u_zero[sel] < c["zero_share"], 0.0, c["median"] * np.exp(c["sigma"] * z[sel]) * w_index)
     sel = profile == PROFILES.index("pensioen")
     c = inc["pensioen"]
     with_partner_hh = (has_partner[hh] == 1) & (is_head | is_partner)
     aow = np.where(with_partner_hh, c["aow_couple"], c["aow_single"]) * m_index
-    extra_pension = np.where(rng.random(n_p) < c["extra_zero_share"], 0.0, _lognormal(rng, c["extra_median"], c["extra_sigma"], n_p) * w_index)
+    extra_pension = np.where(R("s21").random(n_p) < c["extra_zero_share"], 0.0, _lognormal(R("s43"), c["extra_median"], c["extra_sigma"], n_p) * w_index)
     income[sel] = (aow + extra_pension)[sel]
     income = np.round(income)
 
     hw = A["hours_worked_per_week"]
     hours = np.full(n_p, np.nan)
+    u_hours = R("hours").random(n_p)
     for name, spec in hw.items():
         if name == "source":
             continue
         sel = profile == PROFILES.index(name)
-        hours[sel] = rng.choice(spec["values"], size=int(sel.sum()), p=np.array(spec["p"]) / sum(spec["p"])) * HOURS_PER_WEEK_TO_MONTH
+        cum = np.cumsum(np.array(spec["p"]) / sum(spec["p"]))
+        idx = np.minimum(np.searchsorted(cum, u_hours[sel], side="right"), len(spec["values"]) - 1)
+        hours[sel] = np.asarray(spec["values"], dtype=float)[idx] * HOURS_PER_WEEK_TO_MONTH
     hours = np.where(np.isnan(hours) & adult, 0.0, hours)
     works_p = np.zeros(n_p)
     for name, share in A["works_for_childcare"].items():
         if name in PROFILES:
             works_p[profile == PROFILES.index(name)] = share
-    works = np.where(adult, rng.random(n_p) < works_p, False)
+    works = np.where(adult, R("s22").random(n_p) < works_p, False)
 
     # --- assets (household level, split over the adults) ---
     asp = A["assets"]
@@ -274,13 +286,13 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
         hi = a_cuts[i + 1] if i + 1 < len(a_cuts) else 200
         a_med[(head_age >= lo) & (head_age < hi)] = asp["median_by_age"][str(lo)]
     rel_income = np.maximum(hh_income, 1000.0) / (30000.0 * w_index)
-    wealth = a_med * rel_income ** asp["income_elasticity"] * np.exp(asp["sigma"] * rng.standard_normal(n))
-    wealth = np.where(rng.random(n) < asp["zero_share"], 0.0, wealth) * U["assets"]["index"][year]
+    wealth = a_med * rel_income ** asp["income_elasticity"] * np.exp(asp["sigma"] * R("s23").standard_normal(n))
+    wealth = np.where(R("s24").random(n) < asp["zero_share"], 0.0, wealth) * U["assets"]["index"][year]
     n_core = 1 + has_partner
     assets = np.where(is_head | is_partner, wealth[hh] / n_core[hh], 0.0)
     others = adult & ~(is_head | is_partner)
     assets[others] = np.where(
-        age[others] >= 65, _lognormal(rng, 25000, 1.4, int(others.sum())), _lognormal(rng, 2500, 1.3, int(others.sum()))
+        age[others] >= 65, _lognormal(R("s44"), 25000, 1.4, int(others.sum())), _lognormal(R("s45"), 2500, 1.3, int(others.sum()))
     ) * U["assets"]["index"][year]
     assets[is_else] = wealth[hh[is_else]] * 0.5
     assets = np.round(assets)
@@ -292,9 +304,9 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     for name, key in ((0, "eenpersoons"), (3, "eenouder"), (4, "overig")):
         logit = np.where(htype == name, logit + ow[key], logit)
     logit = np.where(couple, logit + ow["paar"], logit)
-    owner = (rng.random(n) < 1 / (1 + np.exp(-logit))) & ~shelter
+    owner = (R("s25").random(n) < 1 / (1 + np.exp(-logit))) & ~shelter
     sg = tn["social_given_renter"]
-    social = rng.random(n) < 1 / (1 + np.exp(-(sg["intercept"] + sg["log_income"] * np.log(np.maximum(hh_income, 1000.0) / w_index))))
+    social = R("s26").random(n) < 1 / (1 + np.exp(-(sg["intercept"] + sg["log_income"] * np.log(np.maximum(hh_income, 1000.0) / w_index))))
     tenure = np.where(owner, 0, np.where(social | shelter, 1, 2))
     rt = A["rent"]
     r_index = U["rent"]["index"][year]
@@ -302,21 +314,21 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     pri = rt["private"]
     rent = np.where(
         tenure == 1,
-        np.clip(_lognormal(rng, soc["median"], soc["sigma"], n), soc["min"], soc["max"]),
-        np.clip(_lognormal(rng, pri["median"], pri["sigma"], n), pri["min"], pri["max"]),
+        np.clip(_lognormal(R("s46"), soc["median"], soc["sigma"], n), soc["min"], soc["max"]),
+        np.clip(_lognormal(R("s47"), pri["median"], pri["sigma"], n), pri["min"], pri["max"]),
     ) * r_index
     rent = np.where(tenure == 0, 0.0, np.round(rent, 2))
     sc = rt["service_costs"]
     service = np.where(
         tenure == 1,
-        np.where(rng.random(n) < sc["social_share"], rng.random(n) * sc["social_max"], 0.0),
-        np.where(rng.random(n) < sc["private_share"], rng.random(n) * sc["private_max"], 0.0),
+        np.where(R("s27").random(n) < sc["social_share"], R("s28").random(n) * sc["social_max"], 0.0),
+        np.where(R("s29").random(n) < sc["private_share"], R("s30").random(n) * sc["private_max"], 0.0),
     )
     service = np.where(tenure == 0, 0.0, np.round(service, 2))
     elderly = np.bincount(hh, weights=(age >= 75).astype(float), minlength=n) > 0
-    adapted = (tenure > 0) & (rng.random(n) < rt["adapted_home_share"] * np.where(elderly, 3.0, 0.5))
+    adapted = (tenure > 0) & (R("s31").random(n) < rt["adapted_home_share"] * np.where(elderly, 3.0, 0.5))
     limit = p.huurtoeslag.maximale_huurgrens.bedrag
-    acquired = (tenure > 0) & (rent > limit) & (rng.random(n) < rt["acquired_right_share_above_limit"])
+    acquired = (tenure > 0) & (rent > limit) & (R("s32").random(n) < rt["acquired_right_share_above_limit"])
     home_owner = (is_head | (is_partner & couple[hh])) & owner[hh]
 
     # --- childcare ---
@@ -324,21 +336,21 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     parents_work = works[head_row] & np.where(partner_row >= 0, works[np.maximum(partner_row, 0)], True)
     young = is_kid & (age <= 3)
     school = is_kid & (age >= 4) & (age <= int(p.kinderopvangtoeslag.maximumleeftijd_kind))
-    use = parents_work & ((young & (rng.random(n_p) < cc["use_0_3"])) | (school & (rng.random(n_p) < cc["use_4_12"])))
-    gast = np.where(young, rng.random(n_p) < cc["gastouder_share_0_3"], rng.random(n_p) < cc["gastouder_share_4_12"])
+    use = parents_work & ((young & (R("s33").random(n_p) < cc["use_0_3"])) | (school & (R("s34").random(n_p) < cc["use_4_12"])))
+    gast = np.where(young, R("s35").random(n_p) < cc["gastouder_share_0_3"], R("s36").random(n_p) < cc["gastouder_share_4_12"])
     ctype = np.where(use, np.where(gast, 3, np.where(young, 1, 2)), 0).astype(np.int8)
     hm = cc["hours_mean"]
     mean_hours = np.select(
         [ctype == 1, ctype == 2, (ctype == 3) & young, ctype == 3], [hm["dagopvang"], hm["bso"], hm["gastouder_0_3"], hm["gastouder_4_12"]], 0.0
     )
     shape = cc["hours_shape"]
-    chours = np.where(use, np.clip(rng.gamma(shape, mean_hours / shape), 4, 230), 0.0).round()
+    chours = np.where(use, np.clip(R("s37").gamma(shape, mean_hours / shape), 4, 230), 0.0).round()
     mp = p.kinderopvangtoeslag.maximum_uurprijs
     maxp = np.select([ctype == 1, ctype == 2, ctype == 3], [mp.dagopvang, mp.buitenschoolse_opvang, mp.gastouderopvang], 0.0)
     rel = cc["price_relative_to_max"]
     mean_rel = np.select([ctype == 1, ctype == 2, ctype == 3], [rel["dagopvang"][0], rel["bso"][0], rel["gastouderopvang"][0]], 0.0)
     sd_rel = np.select([ctype == 1, ctype == 2, ctype == 3], [rel["dagopvang"][1], rel["bso"][1], rel["gastouderopvang"][1]], 0.0)
-    cprice = np.where(use, np.round(maxp * np.clip(mean_rel + sd_rel * rng.standard_normal(n_p), 0.5, 2.0), 2), 0.0)
+    cprice = np.where(use, np.round(maxp * np.clip(mean_rel + sd_rel * R("s38").standard_normal(n_p), 0.5, 2.0), 2), 0.0)
 
     persons = {
         "household": hh,
@@ -347,7 +359,7 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
         "birth_month": birth_month.astype(np.int8),
         "income": income,
         "assets": assets,
-        "insured": rng.random(n_p) < A["insured_share"]["value"],
+        "insured": R("s39").random(n_p) < A["insured_share"]["value"],
         "works": works,
         "hours_worked": np.where(adult, hours, np.nan),
         "spouse": spouse,
@@ -364,12 +376,12 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
         "temporary_protection": np.zeros(n_p, dtype=bool),
         "elsewhere": is_else,
         "tenant": is_head & (tenure[hh] > 0),
-        "disability": rng.random(n_p) < 0.01,
+        "disability": R("s40").random(n_p) < 0.01,
         "childcare_type": ctype,
         "childcare_hours": chours,
         "childcare_price": cprice,
         "profile": profile.astype(np.int8),
-        "takeup_draw": rng.random(n_p),
+        "takeup_draw": R("s41").random(n_p),
     }
     households = {
         "household_id": np.arange(n, dtype=np.int64),
@@ -377,7 +389,7 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
         "bare_rent": rent,
         "service_costs": service,
         "adapted_home": adapted,
-        "home_for_8plus": (size >= 8) & (rng.random(n) < 0.5),
+        "home_for_8plus": (size >= 8) & (R("s42").random(n) < 0.5),
         "acquired_right": acquired,
         "weight": np.full(n, national_households(year) / n),
         "household_type": htype.astype(np.int8),

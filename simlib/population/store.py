@@ -126,6 +126,7 @@ def load_population(directory: str | Path) -> Population:
         raise InputError(f"{directory}: invalid population: " + "; ".join(problems))
     year = int(meta.get("year", 0))
     meta.pop("tables", None)
+    meta["path"] = str(directory)
     try:
         return Population.from_columns(year, P, H, R, meta)
     except InputError as exc:

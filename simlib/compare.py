@@ -1,0 +1,230 @@
+"""Impact analysis: a reform against a baseline on a population — cost, winners, losers, who changes.
+
+Both runs use the same population and the same take-up draws, so every difference comes from the rules (and from
+the scenario's own behaviour assumptions). Amounts are yearly euros after take-up, weighted to the country.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import simlib
+from simlib.model import Population
+from simlib.parameters.loader import FILES, PARAMETER_DIR
+from simlib.population.generate import TENURES, TYPES
+from simlib.population.statistics import weighted_quantile
+from simlib.scenario import Scenario, current_law
+from simlib.simulate import ALLOWANCES, Simulation, simulate
+
+BUCKETS = ("loss > 5%", "loss ≤ 5%", "no change", "gain ≤ 5%", "gain > 5%")
+EURO_BINS = [-np.inf, -2000, -1000, -500, -100, -0.5, 0.5, 100, 500, 1000, 2000, np.inf]
+EURO_LABELS = ["< -2,000", "-2,000 to -1,000", "-1,000 to -500", "-500 to -100", "-100 to 0", "no change",
+               "0 to 100", "100 to 500", "500 to 1,000", "1,000 to 2,000", "> 2,000"]
+REPAYMENTS_PENDING = "not modelled yet: the advances and repayments model (issue 5) fills these numbers"
+
+
+@dataclass
+class Comparison:
+    """The result of :func:`compare`: the headline summary (a dict, see ``summary``) and the tables behind it."""
+
+    summary: dict
+    tables: dict[str, pd.DataFrame]
+    baseline: Simulation
+    reform: Simulation
+    household: pd.DataFrame = field(repr=False)
+
+
+def _standardised_income(pop: Population) -> np.ndarray:
+    """Household toetsingsinkomen per equivalent adult (square-root scale), for the income deciles."""
+    P = pop.persons
+    resident = ~P["elsewhere"]
+    n = pop.n_households
+    income = np.bincount(P["household"], weights=np.where(resident, P["income"], 0.0), minlength=n)
+    size = np.bincount(P["household"], weights=resident.astype(float), minlength=n)
+    return income / np.sqrt(np.maximum(size, 1.0))
+
+
+def _deciles(values, weights) -> np.ndarray:
+    cuts = [weighted_quantile(values, weights, q / 10) for q in range(1, 10)]
+    return np.searchsorted(np.asarray(cuts), values, side="right") + 1
+
+
+def household_frame(base: Simulation, reform: Simulation) -> pd.DataFrame:
+    """One row per household: amounts under both, the change, income decile, type, tenure, partner change."""
+    pop = base.population
+    w = pop.households["weight"]
+    df = pd.DataFrame({"weight": w})
+    for a in ALLOWANCES:
+        df[f"{a}_baseline"] = base.received[a]
+        df[f"{a}_reform"] = reform.received[a]
+        df[f"{a}_entitled_baseline"] = base.households[a] > 0
+        df[f"{a}_entitled_reform"] = reform.households[a] > 0
+    df["baseline"] = base.received["totaal"]
+    df["reform"] = reform.received["totaal"]
+    df["change"] = df["reform"] - df["baseline"]
+    income = _standardised_income(pop)
+    df["standardised_income"] = income
+    df["decile"] = _deciles(income, w)
+    gross = np.bincount(pop.persons["household"], weights=np.where(pop.persons["elsewhere"], 0.0, pop.persons["income"]), minlength=pop.n_households)
+    rel = df["change"].to_numpy() / np.maximum(gross, 1000.0)
+    change = df["change"].to_numpy()
+    df["bucket"] = np.select(
+        [change <= -0.5, change < 0.5, rel <= 0.05],
+        [np.where(rel < -0.05, BUCKETS[0], BUCKETS[1]), BUCKETS[2], BUCKETS[3]],
+        default=BUCKETS[4],
+    )
+    ht = pop.households["household_type"]
+    df["household_type"] = np.where(ht >= 0, np.asarray(TYPES, dtype=object)[np.maximum(ht, 0)], "onbekend")
+    tn = pop.households["tenure"]
+    df["tenure"] = np.where(tn >= 0, np.asarray(TENURES, dtype=object)[np.maximum(tn, 0)], "onbekend")
+    changed = base.persons["partner"] != reform.persons["partner"]
+    df["partner_changed"] = np.bincount(pop.persons["household"], weights=changed.astype(float), minlength=pop.n_households) > 0
+    return df
+
+
+def _by(df: pd.DataFrame, key: str) -> pd.DataFrame:
+    rows = []
+    for value, g in df.groupby(key, sort=True):
+        w = g["weight"]
+        total = w.sum()
+        row = {key: value, "households": total, "change_total": float((g["change"] * w).sum()),
+               "change_mean": float((g["change"] * w).sum() / total) if total else 0.0}
+        for b in BUCKETS:
+            row[b] = float(w[g["bucket"] == b].sum() / total) if total else 0.0
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def headline(df: pd.DataFrame) -> dict:
+    w = df["weight"]
+    out = {"cost_change": float((df["change"] * w).sum()),
+           "winners": float(w[df["change"] >= 0.5].sum()),
+           "losers": float(w[df["change"] <= -0.5].sum())}
+    for a in ALLOWANCES:
+        out[f"cost_change.{a}"] = float(((df[f"{a}_reform"] - df[f"{a}_baseline"]) * w).sum())
+    return out
+
+
+def _git_commit() -> str:
+    try:
+        res = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=5)
+        return res.stdout.strip() or "unknown"
+    except Exception:
+        return "unknown"
+
+
+def parameters_version() -> str:
+    h = hashlib.sha256()
+    for stem in FILES:
+        h.update((PARAMETER_DIR / f"{stem}.yaml").read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _run(scenario: Scenario, pop: Population, year: int) -> Simulation:
+    return simulate(pop, scenario.parameter_set(year), take_up=scenario.take_up(pop.meta.get("take_up")))
+
+
+def compare(
+    reform: Scenario,
+    baseline: Scenario | None = None,
+    population: Population | None = None,
+    year: int | None = None,
+    seeds: int = 0,
+    log=None,
+) -> Comparison:
+    """Compare ``reform`` with ``baseline`` (current law by default) on ``population``.
+
+    ``year`` defaults to the reform's year, then the population's. With ``seeds`` > 0 the headline numbers are
+    also computed on that many other populations of the same size (other seeds), to give an interval.
+    """
+    from simlib.population.build import DEFAULT_SEED, cached_population
+
+    t0 = time.perf_counter()
+    year = year or reform.year or (baseline.year if baseline else None) or (population.year if population else 2020)
+    if population is None:
+        population = cached_population(year, log=log)
+    if population.year != year:
+        raise simlib.InputError(f"year: the population is for {population.year}, the scenario for {year}; build a population for {year}")
+    baseline = baseline or current_law(year)
+    base = _run(baseline, population, year)
+    ref = _run(reform, population, year)
+    df = household_frame(base, ref)
+    w = df["weight"]
+    hl = headline(df)
+
+    summary: dict = {
+        "year": year,
+        "households": float(w.sum()),
+        "reform": {"name": reform.name, "description": reform.description, "signal": reform.signal},
+        "baseline": {"name": baseline.name},
+        "cost": {},
+        "recipients": {},
+        "winners": hl["winners"],
+        "losers": hl["losers"],
+        "no_change": float(w[df["change"].abs() < 0.5].sum()),
+    }
+    for a in ALLOWANCES:
+        b, r = base.total(a), ref.total(a)
+        summary["cost"][a] = {"baseline": b, "reform": r, "change": r - b}
+        rb, rr = base.recipients(a), ref.recipients(a)
+        summary["recipients"][a] = {"baseline": rb, "reform": rr, "change": rr - rb}
+    tb = sum(v["baseline"] for v in summary["cost"].values())
+    tr = sum(v["reform"] for v in summary["cost"].values())
+    summary["cost"]["total"] = {"baseline": tb, "reform": tr, "change": tr - tb}
+    summary["entitlement_changes"] = {
+        a: {
+            "newly_entitled": float(w[~df[f"{a}_entitled_baseline"] & df[f"{a}_entitled_reform"]].sum()),
+            "no_longer_entitled": float(w[df[f"{a}_entitled_baseline"] & ~df[f"{a}_entitled_reform"]].sum()),
+        }
+        for a in ALLOWANCES
+    }
+    summary["partner_changes"] = {"households": float(w[df["partner_changed"]].sum())}
+    empty = {"count_ge_500": None, "problematic": None, "amount": None}
+    summary["repayments"] = {"baseline": dict(empty), "reform": dict(empty), "status": REPAYMENTS_PENDING}
+
+    if seeds:
+        values = {k: [v] for k, v in hl.items()}
+        for s in range(1, seeds + 1):
+            pop_s = cached_population(year, population.n_households, DEFAULT_SEED + 1000 * s, log=log)
+            h = headline(household_frame(_run(baseline, pop_s, year), _run(reform, pop_s, year)))
+            for k, v in h.items():
+                values[k].append(v)
+        summary["interval"] = {
+            "seeds": seeds + 1,
+            "method": f"the headline on {seeds + 1} populations of {population.n_households:,} households with different seeds",
+            **{k: {"mean": float(np.mean(v)), "min": float(np.min(v)), "max": float(np.max(v)), "sd": float(np.std(v, ddof=1))} for k, v in values.items()},
+        }
+
+    tables = {
+        "by_allowance": pd.DataFrame(
+            [{"allowance": a, **{f"cost_{k}": v for k, v in summary["cost"][a].items()},
+              **{f"recipients_{k}": v for k, v in summary["recipients"].get(a, {}).items()},
+              **summary["entitlement_changes"].get(a, {})} for a in (*ALLOWANCES, "total")]
+        ),
+        "by_decile": _by(df, "decile"),
+        "by_household_type": _by(df, "household_type"),
+        "by_tenure": _by(df, "tenure"),
+        "gain_distribution": (
+            df.assign(bin=pd.cut(df["change"], EURO_BINS, labels=EURO_LABELS))
+            .groupby("bin", observed=False)["weight"].sum().reset_index().rename(columns={"weight": "households"})
+        ),
+    }
+    summary["provenance"] = {
+        "reform_files": reform.files,
+        "baseline_files": baseline.files,
+        "reform_overrides": {k: v for k, v in reform.resolve(year).items()},
+        "parameters_version": parameters_version(),
+        "population": {k: population.meta.get(k) for k in ("year", "seed", "households", "generator_version")},
+        "population_path": population.meta.get("path"),
+        "code_version": simlib.__version__,
+        "git_commit": _git_commit(),
+        "run_seconds": round(time.perf_counter() - t0, 3),
+    }
+    return Comparison(summary, tables, base, ref, df)

@@ -1,0 +1,123 @@
+"""Write a comparison to a directory: summary.json, CSV tables and a self-contained HTML report with plotly figures.
+
+Everything is written atomically (temporary file, then rename), so a reader never sees half a report.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from simlib.compare import BUCKETS, Comparison
+from simlib.io import write_atomic, write_text_atomic
+from simlib.simulate import ALLOWANCES
+
+COLORS = {"loss > 5%": "#b2182b", "loss ≤ 5%": "#ef8a62", "no change": "#d9d9d9", "gain ≤ 5%": "#67a9cf", "gain > 5%": "#2166ac"}
+SOURCE_NOTE = "Source: toeslagen policy simulator, synthetic population calibrated to CBS and Dienst Toeslagen totals"
+
+
+def _eur(x: float) -> str:
+    return f"€ {x / 1e6:,.1f} mln"
+
+
+def _buckets_figure(table, key: str, title: str) -> go.Figure:
+    fig = go.Figure()
+    for b in BUCKETS:
+        fig.add_bar(x=[str(v) for v in table[key]], y=table[b] * 100, name=b, marker_color=COLORS[b])
+    fig.update_layout(barmode="stack", title=title, yaxis_title="households (%)", xaxis_title=key.replace("_", " "),
+                      legend_title="change in allowances, relative to gross household income")
+    return fig
+
+
+def figures(c: Comparison) -> list[go.Figure]:
+    s = c.summary
+    figs = []
+    alls = list(ALLOWANCES)
+    fig = go.Figure(go.Bar(x=alls, y=[s["cost"][a]["change"] / 1e6 for a in alls], marker_color="#2166ac"))
+    fig.update_layout(title=f"Change in spending per allowance, {s['year']} (€ mln per year)", yaxis_title="€ mln per year")
+    figs.append(fig)
+    figs.append(_buckets_figure(c.tables["by_decile"], "decile", "Winners and losers by standardised household income decile"))
+    figs.append(_buckets_figure(c.tables["by_household_type"], "household_type", "Winners and losers by household type"))
+    figs.append(_buckets_figure(c.tables["by_tenure"], "tenure", "Winners and losers by tenure"))
+    g = c.tables["gain_distribution"]
+    fig = go.Figure(go.Bar(x=[str(v) for v in g["bin"]], y=g["households"] / 1e3, marker_color="#67a9cf"))
+    fig.update_layout(title="Distribution of the change per household (€ per year)", yaxis_title="households (thousands)", xaxis_title="change (€ per year)")
+    figs.append(fig)
+    ec = s["entitlement_changes"]
+    fig = go.Figure()
+    fig.add_bar(x=alls, y=[ec[a]["newly_entitled"] / 1e3 for a in alls], name="newly entitled", marker_color="#2166ac")
+    fig.add_bar(x=alls, y=[-ec[a]["no_longer_entitled"] / 1e3 for a in alls], name="no longer entitled", marker_color="#b2182b")
+    fig.update_layout(barmode="relative", title="Households newly or no longer entitled (thousands)", yaxis_title="households (thousands)")
+    figs.append(fig)
+    for f in figs:
+        f.update_layout(template="plotly_white", height=420, margin={"t": 60, "b": 60},
+                        annotations=list(f.layout.annotations) + [dict(text=SOURCE_NOTE, xref="paper", yref="paper", x=0, y=-0.22, showarrow=False, font={"size": 10})])
+    return figs
+
+
+def render_html(c: Comparison) -> str:
+    s = c.summary
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{html.escape(s['reform']['name'])} — impact {s['year']}</title>",
+        "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
+        "table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:4px 10px;text-align:right}"
+        "th:first-child,td:first-child{text-align:left}.note{color:#555;font-size:90%}</style></head><body>",
+        f"<h1>{html.escape(s['reform']['name'])}</h1>",
+        f"<p>{html.escape(s['reform']['description'])}</p>",
+    ]
+    if s["reform"].get("signal"):
+        parts.append(f"<p class='note'>Signal: {html.escape(s['reform']['signal'])}</p>")
+    parts.append(
+        f"<p>Compared with <b>{html.escape(s['baseline']['name'])}</b>, berekeningsjaar {s['year']}, "
+        f"{s['households']:,.0f} households.</p>"
+    )
+    total = s["cost"]["total"]["change"]
+    parts.append("<h2>Headline</h2><table>")
+    parts.append(f"<tr><td>Change in spending</td><td>{_eur(total)} per year</td></tr>")
+    parts.append(f"<tr><td>Households better off</td><td>{s['winners']:,.0f}</td></tr>")
+    parts.append(f"<tr><td>Households worse off</td><td>{s['losers']:,.0f}</td></tr>")
+    parts.append(f"<tr><td>Households whose toeslagpartner changes</td><td>{s['partner_changes']['households']:,.0f}</td></tr>")
+    parts.append("</table>")
+    if "interval" in s:
+        iv = s["interval"]
+        parts.append(f"<p class='note'>Interval: {html.escape(iv['method'])}. Spending change {_eur(iv['cost_change']['min'])} to "
+                     f"{_eur(iv['cost_change']['max'])}; winners {iv['winners']['min']:,.0f}–{iv['winners']['max']:,.0f}; "
+                     f"losers {iv['losers']['min']:,.0f}–{iv['losers']['max']:,.0f}.</p>")
+    parts.append("<h2>Per allowance</h2><table><tr><th>allowance</th><th>baseline (€ mln)</th><th>reform (€ mln)</th>"
+                 "<th>change (€ mln)</th><th>recipients change</th><th>newly entitled</th><th>no longer entitled</th></tr>")
+    for a in ALLOWANCES:
+        cst, rec, ec = s["cost"][a], s["recipients"][a], s["entitlement_changes"][a]
+        parts.append(f"<tr><td>{a}</td><td>{cst['baseline'] / 1e6:,.1f}</td><td>{cst['reform'] / 1e6:,.1f}</td>"
+                     f"<td>{cst['change'] / 1e6:+,.1f}</td><td>{rec['change']:+,.0f}</td><td>{ec['newly_entitled']:,.0f}</td>"
+                     f"<td>{ec['no_longer_entitled']:,.0f}</td></tr>")
+    parts.append("</table>")
+    parts.append(f"<p class='note'>Repayments: {html.escape(s['repayments']['status'])}</p>")
+    for i, fig in enumerate(figures(c)):
+        parts.append(pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0)))
+    pv = s["provenance"]
+    parts.append("<h2>Provenance</h2><table>")
+    for f in pv["reform_files"]:
+        parts.append(f"<tr><td>reform file</td><td>{html.escape(f['path'])} (sha256 {f['sha256'][:16]})</td></tr>")
+    for f in pv["baseline_files"]:
+        parts.append(f"<tr><td>baseline file</td><td>{html.escape(f['path'])} (sha256 {f['sha256'][:16]})</td></tr>")
+    parts.append(f"<tr><td>parameters version</td><td>{pv['parameters_version']}</td></tr>")
+    parts.append(f"<tr><td>population</td><td>{html.escape(json.dumps(pv['population']))} {html.escape(str(pv.get('population_path') or ''))}</td></tr>")
+    parts.append(f"<tr><td>code</td><td>simlib {pv['code_version']}, commit {pv['git_commit']}</td></tr></table>")
+    parts.append("<p class='note'>Amounts are awarded yearly euros after take-up, weighted to all Dutch households; "
+                 "the same take-up draws are used for baseline and reform. Winners and losers: a change of at least €1 a year.</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_comparison(c: Comparison, out: str | Path) -> None:
+    """Write summary.json, the CSV tables and report.html to ``out``."""
+    out = Path(out)
+    write_text_atomic(out / "summary.json", json.dumps(c.summary, indent=2, ensure_ascii=False, default=float) + "\n")
+    for name, table in c.tables.items():
+        write_atomic(out / f"{name}.csv", lambda tmp, t=table: t.to_csv(tmp, index=False))
+    write_text_atomic(out / "report.html", render_html(c))

@@ -1,0 +1,277 @@
+"""Scenarios: a proposal as data (YAML), validated, stackable, applied as parameter overrides.
+
+A scenario file::
+
+    name: Geharmoniseerde vermogensgrenzen
+    description: The huurtoeslag asset limit raised to the zorgtoeslag level.
+    signal: Stand van de uitvoering Toeslagen 2021, bijlage A 'Vermogensgrenzen'
+    year: 2024                      # default berekeningsjaar (a run may choose another)
+    stack: [other.yaml]             # optional: scenarios applied first (paths relative to this file)
+    changes:
+      parameters:                   # dotted parameter paths, values in the unit of the parameter file
+        awir.vermogensgrens.huurtoeslag.alleenstaande: {from: awir.vermogensgrens.zorgtoeslag.alleenstaande}
+        awir.vermogensgrens.huurtoeslag.partners: 179429
+      variants:                     # named rule variants (see VARIANTS)
+        toeslagpartner: zonder_criterium_e
+      behaviour:                    # behaviour assumptions
+        take_up: {huurtoeslag: {intercept_shift: 0.2}}
+
+A value ``{from: <path>, factor: 2}`` takes another parameter of the same year (times a factor), so a scenario works
+for every year. Every error names the file, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from simlib.errors import InputError, ParameterError, did_you_mean
+from simlib.parameters import SUPPORTED_YEARS, ParameterSet, check_override, load_parameters, parameter_tree
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO_DIR = ROOT / "scenarios"
+
+# Named rule variants: each is a set of parameter values (paths of the parameter files).
+VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
+    "toeslagpartner": {
+        "huidig": {},
+        "zonder_criterium_e": {"awir.toeslagpartner.criterium_minderjarig_kind": False},
+        "criterium_e_alleen_stellen": {"awir.toeslagpartner.criterium_minderjarig_kind_alleen_stellen": True},
+        "vrouwenopvang_automatisch": {"awir.toeslagpartner.opvang_uitzondering": "automatisch"},
+    },
+    "maximale_huurgrens": {
+        "uitsluiting": {"huurtoeslag.maximale_huurgrens.werking": "uitsluiting"},
+        "aftopping": {"huurtoeslag.maximale_huurgrens.werking": "aftopping"},
+        "geen": {"huurtoeslag.maximale_huurgrens.werking": "geen"},
+    },
+    "koppeling_gewerkte_uren": {
+        "aan": {"kinderopvangtoeslag.koppeling_gewerkte_uren.van_toepassing": True},
+        "uit": {"kinderopvangtoeslag.koppeling_gewerkte_uren.van_toepassing": False},
+    },
+    "vermogenstoets": {
+        "harde_grens": {"awir.vermogensgrens.afbouw": 0},
+        "geleidelijke_afbouw": {"awir.vermogensgrens.afbouw": 10},
+    },
+}
+ALLOWANCES = ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag")
+_STRICT = ConfigDict(extra="forbid")
+
+
+class _Reference(BaseModel):
+    model_config = _STRICT
+    from_: str = Field(alias="from")
+    factor: float = 1.0
+
+
+class _TakeUp(BaseModel):
+    model_config = _STRICT
+    intercept_shift: float = Field(default=0.0, ge=-20, le=20)
+    slope: float | None = Field(default=None, ge=0, le=10)
+
+
+class _Behaviour(BaseModel):
+    model_config = _STRICT
+    take_up: dict[str, _TakeUp] = Field(default_factory=dict)
+
+
+class _Changes(BaseModel):
+    model_config = _STRICT
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    variants: dict[str, str] = Field(default_factory=dict)
+    behaviour: _Behaviour = Field(default_factory=_Behaviour)
+
+
+class _ScenarioFile(BaseModel):
+    model_config = _STRICT
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(min_length=1)
+    signal: str | None = None
+    year: int | None = None
+    stack: list[str] = Field(default_factory=list)
+    changes: _Changes = Field(default_factory=_Changes)
+
+
+@dataclass
+class Scenario:
+    """A validated scenario (with the scenarios it stacks on, in order of application)."""
+
+    name: str
+    description: str
+    signal: str | None
+    year: int | None
+    parameters: dict[str, Any]  # path -> value or {"from": path, "factor": f}, in order of application
+    behaviour: dict[str, dict] = field(default_factory=dict)
+    files: list[dict] = field(default_factory=list)  # provenance: path and sha256 of every file used
+
+    def parameter_set(self, year: int | None = None) -> ParameterSet:
+        """The parameters of ``year`` (default: the scenario's year) with this scenario applied."""
+        year = year if year is not None else self.year
+        if year is None:
+            raise InputError(f"scenario {self.name!r}: no year given (set 'year' in the file or pass one)")
+        return load_parameters(year, self.resolve(year))
+
+    def resolve(self, year: int) -> dict[str, Any]:
+        """Overrides for ``year`` with every ``from`` reference replaced by a value."""
+        base = load_parameters(year)
+        resolved: dict[str, Any] = {}
+        for path, value in self.parameters.items():
+            if isinstance(value, dict):
+                ref = value["from"]
+                if ref in resolved:
+                    v = resolved[ref]
+                else:
+                    v = base.entries[ref].value
+                if v is None:
+                    raise InputError(f"scenario {self.name!r}: {path}: {ref} has no value in {year}")
+                value = v * value.get("factor", 1.0)
+                if isinstance(value, float) and float(value).is_integer():
+                    value = int(value)
+            resolved[path] = check_override(path, value, f"scenario {self.name!r} ({year})")
+        return resolved
+
+    def take_up(self, base: dict | None) -> dict | None:
+        """The take-up parameters of a population with this scenario's behaviour assumptions applied."""
+        if not self.behaviour or not base:
+            return base
+        out = {a: dict(v) for a, v in base.items()}
+        for a, change in self.behaviour.items():
+            out[a]["intercept"] += change.get("intercept_shift", 0.0)
+            if change.get("slope") is not None:
+                out[a]["slope"] = change["slope"]
+        return out
+
+    @property
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for f in self.files:
+            h.update(f["sha256"].encode())
+        return h.hexdigest()[:16]
+
+
+def _format(exc: ValidationError, where: str) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(x) for x in err["loc"] if x != "from_") or "(top level)"
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        allowed = {
+            (): list(_ScenarioFile.model_fields),
+            ("changes",): list(_Changes.model_fields),
+            ("changes", "behaviour"): list(_Behaviour.model_fields),
+        }.get(tuple(str(x) for x in err["loc"][:-1]), [])
+        name = str(err["loc"][-1])
+        msg = f"unknown key{did_you_mean(name, allowed)}" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
+    elif err["type"] == "missing":
+        msg = "required key is missing"
+    elif "input" in err and not isinstance(err["input"], (dict, list)):
+        msg = f"{msg} (got {err['input']!r})"
+    return f"{where}: {loc}: {msg}"
+
+
+def _check_value(path: str, value: Any, where: str) -> Any:
+    tree = parameter_tree()
+    if not isinstance(path, str) or path not in tree:
+        raise InputError(f"{where}: changes.parameters.{path}: unknown parameter{did_you_mean(str(path), tree)}")
+    if isinstance(value, dict):
+        try:
+            ref = _Reference.model_validate(value)
+        except ValidationError as exc:
+            raise InputError(_format(exc, f"{where}: changes.parameters.{path}")) from None
+        if ref.from_ not in tree:
+            raise InputError(f"{where}: changes.parameters.{path}.from: unknown parameter {ref.from_!r}{did_you_mean(ref.from_, tree)}")
+        if tree[ref.from_].unit in ("boolean", "choice", "table") or tree[path].unit in ("boolean", "choice", "table"):
+            raise InputError(f"{where}: changes.parameters.{path}.from: only numbers can refer to another parameter")
+        if not math.isfinite(ref.factor) or ref.factor < 0:
+            raise InputError(f"{where}: changes.parameters.{path}.factor: must be a finite number of at least 0")
+        return {"from": ref.from_, "factor": ref.factor}
+    try:
+        return check_override(path, value, f"{where}: changes.parameters")
+    except ParameterError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _read(path: Path, seen: tuple) -> tuple[_ScenarioFile, bytes]:
+    where = str(path)
+    if path.resolve() in seen:
+        raise InputError(f"{where}: stack: the scenario stacks on itself")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{where}: scenario file not found") from None
+    except OSError as exc:
+        raise InputError(f"{where}: cannot read ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{where}: not a text file (UTF-8 expected)") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise InputError(f"{where}: not valid YAML{at}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: expected a mapping with name, description and changes, got {type(data).__name__}")
+    try:
+        return _ScenarioFile.model_validate(data), raw
+    except ValidationError as exc:
+        raise InputError(_format(exc, where)) from None
+
+
+def load_scenario(path: str | Path, _seen: tuple = ()) -> Scenario:
+    """Read and validate a scenario file (and the files it stacks on)."""
+    path = Path(path)
+    if not path.exists() and not path.suffix and (SCENARIO_DIR / f"{path}.yaml").exists():
+        path = SCENARIO_DIR / f"{path}.yaml"
+    sf, raw = _read(path, _seen)
+    where = str(path)
+    if sf.year is not None and sf.year not in SUPPORTED_YEARS:
+        raise InputError(f"{where}: year: {sf.year} is not supported ({SUPPORTED_YEARS[0]}–{SUPPORTED_YEARS[-1]})")
+    parameters: dict[str, Any] = {}
+    behaviour: dict[str, dict] = {}
+    files: list[dict] = []
+    year = sf.year
+    for i, other in enumerate(sf.stack):
+        sub_path = (path.parent / other) if not Path(other).is_absolute() else Path(other)
+        if not sub_path.exists() and (SCENARIO_DIR / other).exists():
+            sub_path = SCENARIO_DIR / other
+        try:
+            sub = load_scenario(sub_path, _seen + (path.resolve(),))
+        except InputError as exc:
+            raise InputError(f"{where}: stack[{i}]: {exc}") from None
+        parameters.update(sub.parameters)
+        for a, b in sub.behaviour.items():
+            behaviour[a] = {**behaviour.get(a, {}), **b}
+        files += sub.files
+        year = year if year is not None else sub.year
+    for group, name in sf.changes.variants.items():
+        if group not in VARIANTS:
+            raise InputError(f"{where}: changes.variants.{group}: unknown variant group{did_you_mean(group, VARIANTS)}; allowed: {', '.join(VARIANTS)}")
+        options = VARIANTS[group]
+        if name not in options:
+            raise InputError(f"{where}: changes.variants.{group}: unknown variant {name!r}{did_you_mean(name, options)}; allowed: {', '.join(options)}")
+        for p, v in options[name].items():
+            parameters[p] = _check_value(p, v, where)
+    for p, v in sf.changes.parameters.items():
+        parameters[p] = _check_value(p, v, where)
+    for a, tu in sf.changes.behaviour.take_up.items():
+        if a not in ALLOWANCES:
+            raise InputError(f"{where}: changes.behaviour.take_up.{a}: unknown allowance{did_you_mean(a, ALLOWANCES)}; allowed: {', '.join(ALLOWANCES)}")
+        behaviour[a] = {**behaviour.get(a, {}), **tu.model_dump(exclude_none=True)}
+    files.append({"path": str(path), "sha256": hashlib.sha256(raw).hexdigest()})
+    scenario = Scenario(sf.name, sf.description, sf.signal, year, parameters, behaviour, files)
+    if year is not None:
+        scenario.resolve(year)  # every value must also hold once references are resolved
+    return scenario
+
+
+def current_law(year: int) -> Scenario:
+    """The baseline: current law of ``year``, no changes."""
+    return Scenario(f"Huidig recht {year}", f"Current law of {year}", None, year, {}, {}, [])
+
+
+def list_scenarios() -> list[Path]:
+    return sorted(SCENARIO_DIR.glob("*.yaml"))
