@@ -112,9 +112,11 @@ def simulate(population: Population, params: ParameterSet | None = None, take_up
 
     # --- benefit units: an aanvrager (resident, 18 or older during the year) and the toeslagpartner ---
     turns_18 = (age == 17) & (birth_month < 12)
-    may_apply = resident & ((age >= 18) | turns_18)
-    rank = view["rank"]
     partner_ok = partner >= 0
+    # a spouse living elsewhere who is not the toeslagpartner (art. 3a) claims for himself: his zorgtoeslag is counted
+    # with this household, so that the couple's claims do not vanish from the population
+    may_apply = (resident & ((age >= 18) | turns_18)) | (~resident & ~partner_ok & (age >= 18))
+    rank = view["rank"]
     p_safe = np.where(partner_ok, partner, 0)
     secondary = partner_ok & resident[p_safe] & (rank[p_safe] < rank)
     is_head = may_apply & ~secondary

@@ -204,7 +204,9 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     pens = R("s17").random(len(urows)) < 0.40
     pension_partner[urows[pens]] = head_row[u][pens]
     parent1 = np.where(is_kid, head_row, -1)
-    parent2 = np.where(is_kid, partner_row, -1)
+    # stepfamilies: in a share of couples with children the children are the head's only (CBS 'samengestelde gezinnen')
+    step = couple & (n_kids > 0) & (R("stepfamily").random(n) < A["stepfamily_share"]["value"])
+    parent2 = np.where(is_kid & ~step[hh], partner_row, -1)
     rel_rows = np.flatnonzero(is_extra & ((kind_of == 1) | (kind_of == 2)))
     rel_kind = np.where(kind_of[rel_rows] == 1, RELATIVE_KINDS["child"], RELATIVE_KINDS["sibling"])
     relations = {"rel_a": rel_rows, "rel_b": head_row[rel_rows], "rel_kind": rel_kind.astype(np.int16)}
