@@ -195,8 +195,14 @@ def _check_value(path: str, value: Any, where: str) -> Any:
         raise InputError(str(exc)) from None
 
 
+def _show(path) -> str:
+    """A path for a one-line message (control characters escaped)."""
+    text = str(path)
+    return text if text.isprintable() else repr(text)
+
+
 def _read(path: Path, seen: tuple) -> tuple[_ScenarioFile, bytes]:
-    where = str(path)
+    where = _show(path)
     if path.resolve() in seen:
         raise InputError(f"{where}: stack: the scenario stacks on itself")
     try:
@@ -227,7 +233,7 @@ def load_scenario(path: str | Path, _seen: tuple = ()) -> Scenario:
     if not path.exists() and not path.suffix and (SCENARIO_DIR / f"{path}.yaml").exists():
         path = SCENARIO_DIR / f"{path}.yaml"
     sf, raw = _read(path, _seen)
-    where = str(path)
+    where = _show(path)
     if sf.year is not None and sf.year not in SUPPORTED_YEARS:
         raise InputError(f"{where}: year: {sf.year} is not supported ({SUPPORTED_YEARS[0]}–{SUPPORTED_YEARS[-1]})")
     parameters: dict[str, Any] = {}
@@ -235,6 +241,8 @@ def load_scenario(path: str | Path, _seen: tuple = ()) -> Scenario:
     files: list[dict] = []
     year = sf.year
     for i, other in enumerate(sf.stack):
+        if not other.strip() or not other.isprintable():
+            raise InputError(f"{where}: stack[{i}]: {other!r} is not a scenario file name")
         sub_path = (path.parent / other) if not Path(other).is_absolute() else Path(other)
         if not sub_path.exists() and (SCENARIO_DIR / other).exists():
             sub_path = SCENARIO_DIR / other
