@@ -89,9 +89,11 @@ def build_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, s
     if year == CALIBRATION_YEAR:
         base.meta["year"] = year
         return base
+    weights, meta = base.households["weight"], dict(base.meta)
+    del base  # keep one population in memory at a time
     pop = generate(year, n_households, seed)
-    pop.households["weight"] = base.households["weight"] * (national_households(year) / national_households(CALIBRATION_YEAR))
-    pop.meta = dict(base.meta, year=year)
+    pop.households["weight"] = weights * (national_households(year) / national_households(CALIBRATION_YEAR))
+    pop.meta = dict(meta, year=year)
     return _calibrated(pop, year, say)
 
 
