@@ -91,6 +91,13 @@ def calibrate(sim_entitled, targets: list[dict], non_take_up: dict, slope: float
     w = d.copy()
     take_up: dict[str, dict] = {}
     result = None
+    # columns that do not depend on take-up are built once; the allowance columns are rebuilt every round
+    dynamic = [i for i, t in enumerate(targets) if t["statistic"].split(".")[0] in ("recipients", "spending")]
+    static = [i for i in range(len(targets)) if i not in dynamic]
+    X = np.empty((pop.n_households, len(targets)))
+    T = np.empty(len(targets))
+    if static:
+        X[:, static], T[static] = design_matrix(household_columns(sim_entitled), [targets[i] for i in static])
     for _ in range(rounds):
         previous = {a: v["intercept"] for a, v in take_up.items()}
         for a in ALLOWANCES:
@@ -102,8 +109,8 @@ def calibrate(sim_entitled, targets: list[dict], non_take_up: dict, slope: float
             pos = amounts > 0
             take_up[a] = {"intercept": solve_intercept(amounts[pos] / 12.0, cw[pos], non_take_up[a], slope), "slope": slope}
         _apply_take_up(sim_entitled, take_up)
-        cols = household_columns(sim_entitled)
-        X, T = design_matrix(cols, targets)
+        if dynamic:
+            X[:, dynamic], T[dynamic] = design_matrix(household_columns(sim_entitled), [targets[i] for i in dynamic])
         result = entropy_calibration(X, T, d, [t["statistic"] for t in targets])
         w = result.weights
         pop.households["weight"] = w
