@@ -5,7 +5,8 @@ and the toeslagpartner definition of the Awir, year by year from 2020, to single
 population of all Dutch households.
 
 Main entry points: :func:`calculate_household`, :func:`household_sweep`, :func:`load_parameters`,
-:func:`simulate`.
+:func:`simulate`, :func:`load_scenario`, :func:`compare`, :func:`population` (the bundled or a cached population of a
+year) and :func:`load_population`. The heavier ones (pandas, pyarrow, plotly) are imported on first use.
 """
 
 from simlib.errors import InputError, ParameterError, SimlibError
@@ -15,6 +16,25 @@ from simlib.simulate import ALLOWANCES, simulate
 
 __version__ = "0.1.0"
 
+_LAZY = {
+    "compare": ("simlib.compare", "compare"),
+    "load_scenario": ("simlib.scenario", "load_scenario"),
+    "population": ("simlib.population.build", "cached_population"),
+    "load_population": ("simlib.population.store", "load_population"),
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'simlib' has no attribute {name!r}")
+
+
 __all__ = [
     "ALLOWANCES",
     "SUPPORTED_YEARS",
@@ -22,7 +42,11 @@ __all__ = [
     "ParameterError",
     "SimlibError",
     "calculate_household",
+    "compare",
     "household_sweep",
     "load_parameters",
+    "load_population",
+    "load_scenario",
+    "population",
     "simulate",
 ]

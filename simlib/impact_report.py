@@ -44,8 +44,12 @@ def figures(c: Comparison) -> list[go.Figure]:
     figs.append(_buckets_figure(c.tables["by_household_type"], "household_type", "Winners and losers by household type"))
     figs.append(_buckets_figure(c.tables["by_tenure"], "tenure", "Winners and losers by tenure"))
     g = c.tables["gain_distribution"]
-    fig = go.Figure(go.Bar(x=[str(v) for v in g["bin"]], y=g["households"] / 1e3, marker_color="#67a9cf"))
-    fig.update_layout(title="Distribution of the change per household (€ per year)", yaxis_title="households (thousands)", xaxis_title="change (€ per year)")
+    g = g[g["bin"].astype(str) != "no change"]
+    unchanged = s["no_change"]
+    colors = ["#b2182b" if str(b).startswith(("<", "-")) else "#2166ac" for b in g["bin"]]
+    fig = go.Figure(go.Bar(x=[str(v) for v in g["bin"]], y=g["households"] / 1e3, marker_color=colors))
+    fig.update_layout(title=f"Change per household among those affected (€ per year); {unchanged:,.0f} households unchanged",
+                      yaxis_title="households (thousands)", xaxis_title="change (€ per year)")
     figs.append(fig)
     ec = s["entitlement_changes"]
     fig = go.Figure()
@@ -54,8 +58,9 @@ def figures(c: Comparison) -> list[go.Figure]:
     fig.update_layout(barmode="relative", title="Households newly or no longer entitled (thousands)", yaxis_title="households (thousands)")
     figs.append(fig)
     for f in figs:
-        f.update_layout(template="plotly_white", height=420, margin={"t": 60, "b": 60},
-                        annotations=list(f.layout.annotations) + [dict(text=SOURCE_NOTE, xref="paper", yref="paper", x=0, y=-0.22, showarrow=False, font={"size": 10})])
+        f.update_layout(template="plotly_white", height=440, margin={"t": 60, "b": 110},
+                        annotations=list(f.layout.annotations) + [dict(text=SOURCE_NOTE, xref="paper", yref="paper", x=0, y=-0.34,
+                                                                       showarrow=False, font={"size": 10}, xanchor="left")])
     return figs
 
 

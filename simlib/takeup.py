@@ -14,7 +14,6 @@ reform use the same draws, so a difference between them comes from the rules, no
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import brentq
 
 ALLOWANCES = ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag")
 
@@ -32,6 +31,8 @@ def claims(monthly_amount, draw, intercept: float, slope: float):
 
 def solve_intercept(monthly_amount, weight, non_take_up: float, slope: float) -> float:
     """The intercept at which the weighted expected non-take-up among the entitled equals ``non_take_up``."""
+    from scipy.optimize import brentq  # imported here: scipy is only needed when calibrating
+
     amount = np.asarray(monthly_amount, dtype=float)
     w = np.asarray(weight, dtype=float)
     if amount.size == 0 or w.sum() <= 0:
