@@ -123,7 +123,7 @@ def cmd_compare(args) -> int:
     reform = load_scenario(args.scenario)
     baseline = load_scenario(args.baseline) if args.baseline else None
     pop = load_population(args.population) if args.population else None
-    result = compare(reform, baseline, pop, year=args.year, seeds=args.seeds, log=_log)
+    result = compare(reform, baseline, pop, year=args.year, seeds=args.seeds, repayment_seeds=args.repayment_runs, log=_log)
     write_comparison(result, args.out)
     s = result.summary
     print(f"{s['reform']['name']} vs {s['baseline']['name']} ({s['year']}):")
@@ -131,6 +131,11 @@ def cmd_compare(args) -> int:
     for a in ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag"):
         print(f"    {a:22s} € {s['cost'][a]['change'] / 1e6:+,.1f} mln")
     print(f"  winners {s['winners']:,.0f}, losers {s['losers']:,.0f}, partner changes {s['partner_changes']['households']:,.0f}")
+    rp = s["repayments"]
+    if rp.get("status") == "modelled":
+        for key, label in (("count_ge_500", "repayments >= EUR 500"), ("problematic", "problematic repayments"), ("amount", "amount repaid (EUR mln)")):
+            scale = 1e6 if key == "amount" else 1
+            print(f"  {label:24s} {rp['baseline'][key] / scale:12,.0f} -> {rp['reform'][key] / scale:12,.0f} ({rp['change'][key] / scale:+,.0f})")
     if "interval" in s:
         iv = s["interval"]["cost_change"]
         print(f"  spending change over {s['interval']['seeds']} seeds: € {iv['min'] / 1e6:+,.1f} to {iv['max'] / 1e6:+,.1f} mln")
@@ -165,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--population", help="population directory (default: the bundled or a cached one for the year)")
     c.add_argument("--year", type=int, help="berekeningsjaar (default: the scenario's year)")
     c.add_argument("--seeds", type=int, default=4, help="extra population seeds for the interval (default 4; 0 = none)")
+    c.add_argument("--repayment-runs", type=int, default=3, help="Monte Carlo runs of the year's events for the repayments (default 3; 0 = skip)")
     c.set_defaults(func=cmd_compare)
 
     po = sub.add_parser("population", help="build or validate a synthetic population")

@@ -57,6 +57,14 @@ def figures(c: Comparison) -> list[go.Figure]:
     fig.add_bar(x=alls, y=[-ec[a]["no_longer_entitled"] / 1e3 for a in alls], name="no longer entitled", marker_color="#b2182b")
     fig.update_layout(barmode="relative", title="Households newly or no longer entitled (thousands)", yaxis_title="households (thousands)")
     figs.append(fig)
+    rp = s.get("repayments", {})
+    if rp.get("status") == "modelled":
+        causes = list(next(iter(rp["baseline"]["per_allowance"].values()))["causes_ge_500"])
+        fig = go.Figure()
+        for label, color in (("baseline", "#969696"), ("reform", "#2166ac")):
+            fig.add_bar(x=causes, y=[sum(rp[label]["per_allowance"][a]["causes_ge_500"][c] for a in alls) / 1e3 for c in causes], name=label, marker_color=color)
+        fig.update_layout(barmode="group", title="Repayments of €500 or more by cause (thousands)", yaxis_title="repayments (thousands)")
+        figs.append(fig)
     for f in figs:
         f.update_layout(template="plotly_white", height=440, margin={"t": 60, "b": 110},
                         annotations=list(f.layout.annotations) + [dict(text=SOURCE_NOTE, xref="paper", yref="paper", x=0, y=-0.34,
@@ -101,7 +109,19 @@ def render_html(c: Comparison) -> str:
                      f"<td>{cst['change'] / 1e6:+,.1f}</td><td>{rec['change']:+,.0f}</td><td>{ec['newly_entitled']:,.0f}</td>"
                      f"<td>{ec['no_longer_entitled']:,.0f}</td></tr>")
     parts.append("</table>")
-    parts.append(f"<p class='note'>Repayments: {html.escape(s['repayments']['status'])}</p>")
+    rp = s["repayments"]
+    if rp.get("status") == "modelled":
+        parts.append("<h2>Repayments (terugvorderingen) at the final award</h2><table><tr><th></th><th>baseline</th><th>reform</th><th>change</th></tr>")
+        for key, label in (("count_ge_500", "repayments of €500 or more"), ("count_ge_1500", "repayments of €1,500 or more (zienswijze)"),
+                           ("problematic", "households with a problematic repayment"), ("count", "all repayments above the doelmatigheidsgrens"),
+                           ("amount", "amount repaid (€ mln)"), ("backpayment_count", "back-payments"), ("backpayment_amount", "amount paid back (€ mln)")):
+            scale = 1e6 if "amount" in key else 1
+            lo, hi = rp["change_interval"][key]
+            parts.append(f"<tr><td>{label}</td><td>{rp['baseline'][key] / scale:,.0f}</td><td>{rp['reform'][key] / scale:,.0f}</td>"
+                         f"<td>{rp['change'][key] / scale:+,.0f} ({lo / scale:+,.0f} to {hi / scale:+,.0f})</td></tr>")
+        parts.append(f"</table><p class='note'>{html.escape(rp['method'])}; {rp['seeds']} runs.</p>")
+    else:
+        parts.append(f"<p class='note'>Repayments: {html.escape(rp.get('status', ''))}</p>")
     for i, fig in enumerate(figures(c)):
         parts.append(pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0)))
     pv = s["provenance"]

@@ -14,6 +14,7 @@ import numpy as np
 
 from simlib.errors import InputError
 
+REFERENCES = ("spouse", "cohabitant", "pension_partner", "partner_last_year", "parent1", "parent2")
 CARE_TYPE_CODES = {"dagopvang": 1, "bso": 2, "gastouderopvang": 3}
 CARE_TYPE_NAMES = {v: k for k, v in CARE_TYPE_CODES.items()}
 
@@ -186,3 +187,59 @@ class Population:
                     problems.append(f"relations.{col}: refers to a person that does not exist")
         if problems:
             raise InputError("; ".join(problems))
+
+
+def edit_population(pop: Population, keep_households=None, keep_persons=None, add_persons: dict | None = None) -> Population:
+    """A new population with some households and persons dropped and persons added (all vectorised).
+
+    ``keep_households`` / ``keep_persons`` are boolean masks; ``add_persons`` holds columns of new persons whose
+    ``household`` and references are rows of the *old* population. References to dropped persons become -1; the
+    new rows are placed after the existing members of their household. Relations follow the persons they name.
+    """
+    P, H = pop.persons, pop.households
+    n, nh = pop.n_persons, pop.n_households
+    keep_h = np.ones(nh, dtype=bool) if keep_households is None else np.asarray(keep_households, dtype=bool)
+    keep_p = np.ones(n, dtype=bool) if keep_persons is None else np.asarray(keep_persons, dtype=bool)
+    keep_p = keep_p & keep_h[P["household"]]
+    add = add_persons or {}
+    n_add = len(add["household"]) if add else 0
+    add_keep = keep_h[np.asarray(add["household"])] if n_add else np.zeros(0, dtype=bool)
+    # new household rows
+    h_new = np.full(nh, -1, dtype=np.int64)
+    h_new[keep_h] = np.arange(int(keep_h.sum()))
+    # order of the combined person rows: by new household, existing before added
+    old_rows = np.flatnonzero(keep_p)
+    add_rows = np.flatnonzero(add_keep)
+    hh_all = np.r_[h_new[P["household"][old_rows]], h_new[np.asarray(add["household"])[add_rows]] if n_add else np.zeros(0, np.int64)]
+    src_is_new = np.r_[np.zeros(len(old_rows), dtype=bool), np.ones(len(add_rows), dtype=bool)]
+    order = np.lexsort((src_is_new, hh_all))
+    # map old person rows to new rows
+    p_new = np.full(n, -1, dtype=np.int64)
+    pos = np.empty(len(order), dtype=np.int64)
+    pos[order] = np.arange(len(order))
+    p_new[old_rows] = pos[: len(old_rows)]
+    cols = {}
+    for name, (dtype, default, _) in PERSON_COLUMNS.items():
+        old = P[name][old_rows]
+        if n_add:
+            extra = np.asarray(add[name])[add_rows] if name in add else np.full(len(add_rows), default if default is not None else 0, dtype=dtype)
+        else:
+            extra = np.zeros(0, dtype=old.dtype)
+        merged = np.concatenate([old, extra.astype(old.dtype, copy=False)])[order]
+        if name in REFERENCES:
+            merged = np.where(merged >= 0, p_new[np.maximum(merged, 0)], -1)
+        elif name == "household":
+            merged = hh_all[order]
+        elif name == "person_id" and n_add:
+            base = int(P["person_id"].max()) + 1 if n else 0
+            ids = np.concatenate([P["person_id"][old_rows], base + np.arange(len(add_rows))])
+            merged = ids[order]
+        cols[name] = merged
+    households = {k: v[keep_h] for k, v in H.items()}
+    R = pop.relations
+    rels = {}
+    if len(R["rel_a"]):
+        a, b = p_new[R["rel_a"]], p_new[R["rel_b"]]
+        ok = (a >= 0) & (b >= 0)
+        rels = {"rel_a": a[ok], "rel_b": b[ok], "rel_kind": R["rel_kind"][ok]}
+    return Population.from_columns(pop.year, cols, households, rels, dict(pop.meta))

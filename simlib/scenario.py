@@ -26,7 +26,7 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -75,9 +75,20 @@ class _TakeUp(BaseModel):
     slope: float | None = Field(default=None, ge=0, le=10)
 
 
+class _Repayments(BaseModel):
+    model_config = _STRICT
+    actuele_gegevens: float = Field(default=0.0, ge=0, le=1)
+    signalering: float = Field(default=0.0, ge=0, le=1)
+    signalering_profielen: list[Literal["vast", "flex", "zelfstandige", "uitkering", "pensioen", "student", "geen"]] = Field(
+        default_factory=lambda: ["flex", "zelfstandige"]
+    )
+    matiging: float = Field(default=0.0, ge=0, le=1)
+
+
 class _Behaviour(BaseModel):
     model_config = _STRICT
     take_up: dict[str, _TakeUp] = Field(default_factory=dict)
+    repayments: _Repayments | None = None
 
 
 class _Changes(BaseModel):
@@ -108,6 +119,7 @@ class Scenario:
     parameters: dict[str, Any]  # path -> value or {"from": path, "factor": f}, in order of application
     behaviour: dict[str, dict] = field(default_factory=dict)
     files: list[dict] = field(default_factory=list)  # provenance: path and sha256 of every file used
+    repayments: dict = field(default_factory=dict)  # levers of the advances-and-repayments model
 
     def parameter_set(self, year: int | None = None) -> ParameterSet:
         """The parameters of ``year`` (default: the scenario's year) with this scenario applied."""
@@ -163,6 +175,7 @@ def _format(exc: ValidationError, where: str) -> str:
             (): list(_ScenarioFile.model_fields),
             ("changes",): list(_Changes.model_fields),
             ("changes", "behaviour"): list(_Behaviour.model_fields),
+            ("changes", "behaviour", "repayments"): list(_Repayments.model_fields),
         }.get(tuple(str(x) for x in err["loc"][:-1]), [])
         name = str(err["loc"][-1])
         msg = f"unknown key{did_you_mean(name, allowed)}" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
@@ -238,6 +251,7 @@ def load_scenario(path: str | Path, _seen: tuple = ()) -> Scenario:
         raise InputError(f"{where}: year: {sf.year} is not supported ({SUPPORTED_YEARS[0]}–{SUPPORTED_YEARS[-1]})")
     parameters: dict[str, Any] = {}
     behaviour: dict[str, dict] = {}
+    repayments: dict = {}
     files: list[dict] = []
     year = sf.year
     for i, other in enumerate(sf.stack):
@@ -253,6 +267,7 @@ def load_scenario(path: str | Path, _seen: tuple = ()) -> Scenario:
         parameters.update(sub.parameters)
         for a, b in sub.behaviour.items():
             behaviour[a] = {**behaviour.get(a, {}), **b}
+        repayments.update(sub.repayments)
         files += sub.files
         year = year if year is not None else sub.year
     for group, name in sf.changes.variants.items():
@@ -269,8 +284,10 @@ def load_scenario(path: str | Path, _seen: tuple = ()) -> Scenario:
         if a not in ALLOWANCES:
             raise InputError(f"{where}: changes.behaviour.take_up.{a}: unknown allowance{did_you_mean(a, ALLOWANCES)}; allowed: {', '.join(ALLOWANCES)}")
         behaviour[a] = {**behaviour.get(a, {}), **tu.model_dump(exclude_none=True)}
+    if sf.changes.behaviour.repayments is not None:
+        repayments.update(sf.changes.behaviour.repayments.model_dump(exclude_unset=True))
     files.append({"path": str(path), "sha256": hashlib.sha256(raw).hexdigest()})
-    scenario = Scenario(sf.name, sf.description, sf.signal, year, parameters, behaviour, files)
+    scenario = Scenario(sf.name, sf.description, sf.signal, year, parameters, behaviour, files, repayments)
     if year is not None:
         scenario.resolve(year)  # every value must also hold once references are resolved
     return scenario

@@ -139,6 +139,8 @@ def huurtoeslag(
         vermogen, heeft_partner, p.awir.vermogensgrens.huurtoeslag.alleenstaande, p.awir.vermogensgrens.huurtoeslag.partners, p
     )
     medebewoner_ok = ~np.asarray(medebewoner_boven_vermogensgrens, dtype=bool)
+    grens = np.where(heeft_partner, p.awir.vermogensgrens.huurtoeslag.partners, p.awir.vermogensgrens.huurtoeslag.alleenstaande)
+    boven_grens = (np.asarray(vermogen, dtype=float) > grens) | ~medebewoner_ok
     recht = (kale_huur > 0) & np.asarray(huurder_meerderjarig, dtype=bool) & ~uitgesloten & vermogen_ok & medebewoner_ok
     bedrag = round_cents(np.maximum(voor_afbouw - afbouw, 0.0))
     per_maand = np.where(recht, bedrag, 0.0)
@@ -159,6 +161,7 @@ def huurtoeslag(
         "deel_40": deel_40,
         "afbouw": afbouw,
         "vermogen_ok": vermogen_ok & medebewoner_ok,
+        "boven_vermogensgrens": boven_grens,
         "recht": recht,
         "per_maand": round_cents(per_maand),
     }

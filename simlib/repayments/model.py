@@ -1,0 +1,444 @@
+"""Advances (voorschotten) and final awards through the year: the repayments and back-payments a rule causes.
+
+For every household of a population, one year (vectorised; no loop per household):
+
+1. **What really happens** is drawn: the real toetsingsinkomen differs from the estimate the advance rests on by an
+   error typical of each person's work profile; and at most one change of situation from a month m (a partner moves
+   out or in, a birth, a move with a new rent, fewer childcare hours, the least-working parent stops working).
+2. **The advance** is the award on what is known: the situation at the start of the year and the income estimate,
+   revised when a change is reported in time (with a probability per kind of change) and when a new income estimate
+   is reported (more likely the larger the change). Advances ignore the asset test; units above an asset limit who
+   know it do not apply.
+3. **The final award** is the entitlement of the real year: months before m in the old situation, months from m in
+   the new one, the real income, the asset test on 1 January. Yearly amounts are rounded and the EUR 24 minimum
+   applies (Awir art. 14).
+4. The difference is a back-payment or a repayment; repayments up to the doelmatigheidsgrens are not reclaimed
+   (Awir art. 26a). A household's repayment is **problematic** when it exceeds what it can pay in the standard
+   payment plan (assumptions.yaml: plan months x payment capacity).
+
+Amounts are per household and allowance (the units of a household are summed). Both runs of a comparison use the
+same draws, so differences come from the rules.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from simlib.model import Population, edit_population
+from simlib.parameters import ParameterSet, load_parameters
+from simlib.population.generate import PROFILES, TYPES, uprating
+from simlib.rules.awir import round_half_up
+from simlib.simulate import ALLOWANCES, Simulation, simulate
+
+HERE = Path(__file__).parent
+EVENTS = ("geen", "partner_out", "partner_in", "birth", "move", "childcare_change", "job_loss", "medebewoner_in")
+CAUSES = ("inkomen", "huishouden", "huur", "kinderopvang", "vermogen")
+ASSET_PATHS = tuple(
+    f"awir.vermogensgrens.{a}.{k}" for a in ("huurtoeslag", "zorgtoeslag", "kindgebonden_budget") for k in ("alleenstaande", "partners")
+)
+
+
+@functools.cache
+def assumptions() -> dict:
+    with open(HERE / "assumptions.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@dataclass
+class Levers:
+    """Policy and behaviour levers of a scenario (``behaviour.repayments`` in the scenario file)."""
+
+    actuele_gegevens: float = 0.0  # share of employees whose advance follows monthly income data
+    signalering: float = 0.0  # extra probability that a change is reported (timely signalling)
+    signalering_profielen: tuple = ("flex", "zelfstandige")
+    matiging: float = 0.0  # share of a problematic repayment that is not reclaimed (Awir art. 26 lid 2)
+
+    @classmethod
+    def from_scenario(cls, repayments: dict | None) -> Levers:
+        r = repayments or {}
+        return cls(
+            actuele_gegevens=float(r.get("actuele_gegevens", 0.0)),
+            signalering=float(r.get("signalering", 0.0)),
+            signalering_profielen=tuple(r.get("signalering_profielen", cls.signalering_profielen)),
+            matiging=float(r.get("matiging", 0.0)),
+        )
+
+
+@dataclass
+class Events:
+    """The draws of one year (shared by baseline and reform)."""
+
+    kind: np.ndarray  # per household, index into EVENTS
+    month: np.ndarray  # first month of the new situation (2..12)
+    reported: np.ndarray  # the change reaches the Dienst in time
+    error: np.ndarray  # per person: log(real income / estimate)
+    income_reported: np.ndarray  # per person: a new estimate is reported during the year
+    knows_assets: np.ndarray  # per household: a unit above an asset limit knows it (does not apply)
+    rent_factor: np.ndarray  # per household
+    new_partner_income: np.ndarray  # per household (for partner_in)
+    seed: int
+
+
+def draw_events(pop: Population, seed: int, levers: Levers | None = None) -> Events:
+    """Draw the year's events for every household (deterministic for a given population and seed)."""
+    A = assumptions()
+    levers = levers or Levers()
+    P, H = pop.persons, pop.households
+    n, n_p = pop.n_households, pop.n_persons
+    rng = np.random.default_rng([seed, n, n_p, 7])
+    hh = P["household"]
+    first = np.r_[True, hh[1:] != hh[:-1]]
+    head = np.flatnonzero(first)
+    head_age = P["age"][head].astype(int)
+    resident = ~P["elsewhere"]
+    partner_here = (P["spouse"][head] >= 0) | (P["cohabitant"][head] >= 0)
+    adults = np.bincount(hh, weights=(resident & (P["age"] >= 18)).astype(float), minlength=n)
+    care = np.bincount(hh, weights=(P["childcare_type"] > 0).astype(float), minlength=n) > 0
+    ev = A["events"]
+    eligible = {
+        "partner_out": partner_here,
+        "partner_in": ~partner_here & (adults == 1) & (head_age >= 20) & (head_age <= 50),
+        "birth": partner_here & (head_age >= 25) & (head_age <= 42),
+        "move": H["renter"].astype(bool),
+        "childcare_change": care,
+        "job_loss": care,
+        # an adult (a lodger, a relative) moves in with a single parent: criterion 2e makes them toeslagpartners
+        "medebewoner_in": (adults == 1) & (H["household_type"] == 3),
+    }
+    kind = np.zeros(n, dtype=np.int8)
+    u = rng.random(n)
+    acc = np.zeros(n)
+    for k, name in enumerate(EVENTS[1:], start=1):
+        p = np.where(eligible[name], ev[name], 0.0)
+        kind = np.where((kind == 0) & (u >= acc) & (u < acc + p), k, kind)
+        acc = acc + p
+    month = rng.integers(2, 13, n)
+    rep = A["reporting"]
+    p_rep = np.select([kind == k for k in range(1, len(EVENTS))], [rep[name] for name in EVENTS[1:]], 0.0)
+    profile = P["profile"]
+    targeted = np.isin(profile, [PROFILES.index(x) for x in levers.signalering_profielen if x in PROFILES])
+    head_targeted = targeted[head]
+    p_rep = np.clip(p_rep + np.where(head_targeted, levers.signalering, 0.0), 0.0, 1.0)
+    reported = rng.random(n) < p_rep
+
+    ie = A["income_estimate"]
+    scale = ie["scale"]
+    error = np.zeros(n_p)
+    z, uj, zj = rng.standard_normal(n_p), rng.random(n_p), rng.standard_normal(n_p)
+    for name, spec in ie["profiles"].items():
+        sel = profile == PROFILES.index(name)
+        jump = uj[sel] < min(spec["jump"] * scale, 0.5)
+        error[sel] = scale * spec["sigma"] * z[sel] + np.where(jump, spec["jump_mean"] + scale * spec["jump_sd"] * zj[sel], 0.0)
+    iu = A["income_update"]
+    p_upd = 1 / (1 + np.exp(-(iu["intercept"] + iu["slope"] * np.abs(error))))
+    p_upd = np.clip(p_upd + np.where(targeted, levers.signalering, 0.0), 0.0, 1.0)
+    income_reported = rng.random(n_p) < p_upd
+    knows = rng.random(n) < A["assets"]["know_above_limit"]
+    rent_factor = np.exp(ev["move_rent_sd"] * rng.standard_normal(n))
+    new_income = 30000.0 * uprating()["income_wages"]["index"][pop.year] * np.exp(0.5 * rng.standard_normal(n))
+    return Events(kind, month, reported, error, income_reported, knows, rent_factor, new_income, seed)
+
+
+def _new_situation(pop: Population, ev: Events, households: np.ndarray) -> Population:
+    """The population of ``households`` (rows) in the situation after their change of the year."""
+    P = pop.persons
+    A = assumptions()["events"]
+    kind = ev.kind
+    hh = P["household"]
+    in_sel = np.zeros(pop.n_households, dtype=bool)
+    in_sel[households] = True
+    keep = np.ones(pop.n_persons, dtype=bool)
+    # partner out: the second of the couple leaves
+    out = in_sel[hh] & (kind[hh] == EVENTS.index("partner_out")) & (((P["spouse"] >= 0) & (P["spouse"] < np.arange(pop.n_persons))) | ((P["cohabitant"] >= 0) & (P["cohabitant"] < np.arange(pop.n_persons))))
+    keep &= ~out
+    first = np.r_[True, hh[1:] != hh[:-1]]
+    head_of = np.flatnonzero(first)[hh]
+    add: dict[str, list] = {}
+    rows_in = np.flatnonzero(in_sel & (kind == EVENTS.index("partner_in")))
+    rows_birth = np.flatnonzero(in_sel & (kind == EVENTS.index("birth")))
+    heads = np.flatnonzero(first)
+    new_cols = []
+    if len(rows_in):
+        h = heads[rows_in]
+        new_cols.append({
+            "household": rows_in, "age": np.clip(P["age"][h].astype(int) + 2, 18, 90).astype(np.int16),
+            "income": np.round(ev.new_partner_income[rows_in]), "cohabitant": h, "partner_last_year": np.full(len(h), -1),
+            "pension_partner": h, "profile": np.zeros(len(h), dtype=np.int8), "works": np.ones(len(h), dtype=bool),
+            "hours_worked": np.full(len(h), 36 * 365 / 7 / 12), "takeup_draw": P["takeup_draw"][h],
+        })
+    if len(rows_birth):
+        h = heads[rows_birth]
+        partner = np.where(P["spouse"][h] >= 0, P["spouse"][h], P["cohabitant"][h])
+        new_cols.append({
+            "household": rows_birth, "age": np.zeros(len(h), dtype=np.int16), "parent1": h, "parent2": partner,
+            "takeup_draw": P["takeup_draw"][h],
+        })
+    rows_mb = np.flatnonzero(in_sel & (kind == EVENTS.index("medebewoner_in")))
+    if len(rows_mb):
+        h = heads[rows_mb]
+        new_cols.append({
+            "household": rows_mb, "age": np.clip(P["age"][h].astype(int) - 5, 18, 90).astype(np.int16),
+            "income": np.round(ev.new_partner_income[rows_mb] * 0.8), "lodger": np.ones(len(h), dtype=bool),
+            "profile": np.ones(len(h), dtype=np.int8), "works": np.ones(len(h), dtype=bool),
+            "hours_worked": np.full(len(h), 24 * 365 / 7 / 12), "takeup_draw": P["takeup_draw"][h],
+        })
+    if new_cols:
+        keys = set().union(*new_cols)
+        from simlib.model import PERSON_COLUMNS
+
+        for k in keys:
+            parts = []
+            for c in new_cols:
+                m = len(c["household"])
+                if k in c:
+                    parts.append(np.asarray(c[k]))
+                else:
+                    dtype, default, _ = PERSON_COLUMNS[k]
+                    parts.append(np.full(m, default if default is not None else 0, dtype=dtype))
+            add[k] = np.concatenate(parts)
+        # the head links to the new partner: set after the edit (references to added rows are not known before)
+    new = edit_population(pop, keep_households=in_sel, keep_persons=keep, add_persons=add or None)
+    NP, NH = new.persons, new.households
+    # link heads to incoming partners (symmetric cohabitant / pension partner)
+    if len(rows_in):
+        new_rows = np.flatnonzero((NP["cohabitant"] >= 0) & (NP["age"] >= 18))
+        newcomers = new_rows[NP["person_id"][new_rows] > P["person_id"].max()]
+        heads_new = NP["cohabitant"][newcomers]
+        NP["cohabitant"][heads_new] = newcomers
+        NP["pension_partner"][heads_new] = newcomers
+    sel_rows = np.flatnonzero(in_sel)
+    moved = kind[sel_rows] == EVENTS.index("move")
+    NH["bare_rent"] = np.where(moved, np.round(NH["bare_rent"] * ev.rent_factor[sel_rows], 2), NH["bare_rent"])
+    NH["acquired_right"] = np.where(moved, False, NH["acquired_right"])
+    new_hh = NP["household"]
+    cc = kind[sel_rows][new_hh] == EVENTS.index("childcare_change")
+    NP["childcare_hours"] = np.where(cc, np.round(NP["childcare_hours"] * A["childcare_hours_factor"]), NP["childcare_hours"])
+    jl = kind[sel_rows][new_hh] == EVENTS.index("job_loss")
+    if jl.any():
+        # the least-working adult parent of a household with childcare stops working
+        hours = np.where(np.isnan(NP["hours_worked"]), 1e9, NP["hours_worked"])
+        cand = jl & (NP["age"] >= 18) & NP["works"]
+        order = np.lexsort((hours, ~cand, new_hh))
+        firsts = np.r_[True, new_hh[order][1:] != new_hh[order][:-1]]
+        stop = order[firsts & cand[order]]
+        NP["works"][stop] = False
+        NP["hours_worked"][stop] = 0.0
+    return new
+
+
+def _estimate(pop: Population, ev: Events, rows: np.ndarray | None = None) -> Population:
+    """A copy of ``pop`` whose incomes are the estimates the advance rests on."""
+    persons = dict(pop.persons)
+    err = ev.error if rows is None else np.where(rows >= 0, ev.error[np.maximum(rows, 0)], 0.0)
+    persons["income"] = np.round(pop.persons["income"] * np.exp(-err))
+    # the hours worked known at the start of the year move with the income (the link to hours worked until 2022)
+    persons["hours_worked"] = np.where(np.isnan(pop.persons["hours_worked"]), np.nan,
+                                       np.minimum(pop.persons["hours_worked"] * np.exp(-np.clip(err, -1.0, 1.0)), 300.0))
+    return Population(pop.year, persons, pop.households, pop.relations, pop.meta)
+
+
+def _over_limit(sim: Simulation, p: ParameterSet) -> dict[str, np.ndarray]:
+    """Per household and allowance: a unit (or the home) fails the asset test."""
+    n = sim.population.n_households
+    u = sim.units
+    out = {}
+    for a in ("zorgtoeslag", "kindgebonden_budget"):
+        lim = getattr(p.awir.vermogensgrens, a)
+        over = u["vermogen"] > np.where(u["has_partner"], lim.partners, lim.alleenstaande)
+        out[a] = np.bincount(u["household"], weights=over.astype(float), minlength=n) > 0
+    out["huurtoeslag"] = sim.details["huurtoeslag"]["boven_vermogensgrens"] & (sim.homes["huurder"] >= 0)
+    out["kinderopvangtoeslag"] = np.zeros(n, dtype=bool)
+    return out
+
+
+def _exact(sim: Simulation, allowance: str, received: bool) -> np.ndarray:
+    key = "received" if received else "households"
+    return getattr(sim, key)[allowance]
+
+
+@dataclass
+class YearResult:
+    """Per household and allowance: advance, final award, repayment, back-payment, cause; per household: problematic."""
+
+    advance: dict[str, np.ndarray]
+    final: dict[str, np.ndarray]
+    repayment: dict[str, np.ndarray]
+    backpayment: dict[str, np.ndarray]
+    cause: dict[str, np.ndarray]
+    repayment_total: np.ndarray
+    problematic: np.ndarray
+    capacity: np.ndarray
+    weight: np.ndarray
+
+
+def _net_income(gross: np.ndarray) -> np.ndarray:
+    pts = np.asarray(assumptions()["net_income"]["points"], dtype=float)
+    rate = np.interp(gross, pts[:, 0], pts[:, 1])
+    return gross * (1.0 - rate)
+
+
+def simulate_year(pop: Population, params: ParameterSet, take_up: dict | None, ev: Events, levers: Levers | None = None) -> YearResult:
+    """Advances, final awards and repayments of one year for every household of ``pop``."""
+    levers = levers or Levers()
+    A = assumptions()
+    year = params.year
+    overrides = dict(params.overrides)
+    adv_params = load_parameters(year, {**overrides, **{k: 1e15 for k in ASSET_PATHS}})
+    n = pop.n_households
+    P = pop.persons
+    hh = P["household"]
+
+    # the situation at the start of the year
+    a_est = simulate(_estimate(pop, ev), adv_params, take_up=take_up)
+    a_true = simulate(pop, params, take_up={})
+    over = _over_limit(a_true, params)
+    # the new situation for households with a change
+    changed = np.flatnonzero(ev.kind > 0)
+    b_pop = _new_situation(pop, ev, changed)
+    # estimate rows of the changed population map back to original persons where they exist
+    orig_of_new = _original_rows(pop, b_pop, changed)
+    b_est = simulate(_estimate(b_pop, ev, orig_of_new), adv_params, take_up={})
+    b_true = simulate(b_pop, params, take_up={})
+
+    m = ev.month[changed].astype(float)
+    before, after = (m - 1) / 12.0, (13 - m) / 12.0
+    rep_ok = ev.reported[changed]
+    iu = A["income_update"]
+    # how far the advance moved to the real income during the year (share of persons' income updates, weighted)
+    upd = np.bincount(hh, weights=(ev.income_reported * np.maximum(P["income"], 0.0)), minlength=n)
+    tot = np.bincount(hh, weights=np.maximum(P["income"], 0.0), minlength=n)
+    lam = np.where(tot > 0, upd / np.maximum(tot, 1.0), 0.0) * iu["correction"]
+    employees = np.isin(P["profile"], (PROFILES.index("vast"), PROFILES.index("flex")))
+    covered = np.bincount(hh, weights=(employees * np.maximum(P["income"], 0.0)), minlength=n)
+    coverage = levers.actuele_gegevens * np.where(tot > 0, covered / np.maximum(tot, 1.0), 0.0)
+    lam = lam + (1 - lam) * coverage  # timely data: the employees' part of the advance follows the real income
+
+    grens = params.awir.doelmatigheidsgrens
+    minimum = params.awir.minimum_tegemoetkoming
+    adv, fin, rep, back, cause = {}, {}, {}, {}, {}
+    claims_any = np.zeros(n, dtype=bool)
+    for a in ALLOWANCES:
+        adv_a = a_est.received[a].copy()
+        claims = adv_a > 0
+        # above an asset limit: who knows it claims only what is due (nothing under the cliff); the others get full advances
+        knows = over[a] & ev.knows_assets
+        fin_a = np.where(claims, a_true.households[a], 0.0)
+        # the advance moves toward the real income when income updates are reported (not for those above the limit)
+        true_noasset = np.where(over[a], adv_a, a_true.households[a])  # those above a limit do not report their assets
+        adv_start = adv_a + lam * (true_noasset - adv_a)
+        # households with a change: months before/after, the advance follows the change only when reported
+        b_adv = b_est.households[a]
+        b_fin = b_true.households[a]
+        adv_new = b_adv + lam[changed] * (b_fin - b_adv)
+        v = adv_start.copy()
+        v[changed] = np.where(rep_ok, before * adv_start[changed] + after * adv_new, adv_start[changed])
+        f = fin_a.copy()
+        f[changed] = np.where(claims[changed], before * fin_a[changed] + after * b_fin, 0.0)
+        v = np.where(claims, v, 0.0)
+        v = np.where(knows, f, v)
+        f = round_half_up(f)
+        f = np.where(f < minimum, 0.0, f)
+        d = f - v
+        r = np.maximum(-d, 0.0)
+        r = np.where(r <= grens, 0.0, r)
+        adv[a], fin[a], rep[a], back[a] = v, f, r, np.maximum(d, 0.0)
+        c = np.full(n, CAUSES.index("inkomen"), dtype=np.int8)
+        unrep = np.zeros(n, dtype=bool)
+        unrep[changed] = ~rep_ok
+        k = ev.kind
+        c = np.where(unrep & (a == "kinderopvangtoeslag") & np.isin(k, (EVENTS.index("childcare_change"), EVENTS.index("job_loss"))), CAUSES.index("kinderopvang"), c)
+        c = np.where(unrep & (a == "huurtoeslag") & (k == EVENTS.index("move")), CAUSES.index("huur"), c)
+        c = np.where(unrep & np.isin(k, (EVENTS.index("partner_out"), EVENTS.index("partner_in"), EVENTS.index("birth"), EVENTS.index("medebewoner_in"))), CAUSES.index("huishouden"), c)
+        c = np.where(over[a] & (v > 0), CAUSES.index("vermogen"), c)
+        cause[a] = c
+        claims_any |= claims
+
+    total = sum(rep.values())
+    pb = A["problematic"]
+    couple = np.bincount(hh, weights=((P["spouse"] >= 0) | (P["cohabitant"] >= 0)).astype(float), minlength=n) > 0
+    norm = np.where(couple, pb["bijstandsnorm_month_2020"]["couple"], pb["bijstandsnorm_month_2020"]["single"])
+    norm = norm * uprating()["income_minimum_wage"]["index"][year]
+    net = np.bincount(hh, weights=np.where(P["elsewhere"], 0.0, _net_income(np.maximum(P["income"], 0.0))), minlength=n) / 12.0
+    housing = np.maximum(pop.households["bare_rent"] + pop.households["service_costs"] - fin["huurtoeslag"] / 12.0 - pb["housing_in_norm"], 0.0)
+    capacity = np.maximum(net - pb["norm_share"] * norm - housing, 0.0) * pb["available_share"]
+    problematic = (total > 0) & (total > pb["plan_months"] * capacity)
+    if levers.matiging > 0:
+        for a in ALLOWANCES:
+            rep[a] = np.where(problematic, rep[a] * (1 - levers.matiging), rep[a])
+        total = sum(rep.values())
+    return YearResult(adv, fin, rep, back, cause, total, problematic, capacity, pop.households["weight"])
+
+
+def _original_rows(pop: Population, new: Population, households: np.ndarray) -> np.ndarray:
+    """For each person of ``new``: the row of the same person in ``pop`` (-1 for persons added)."""
+    pid = pop.persons["person_id"]
+    order = np.argsort(pid, kind="stable")
+    pos = np.searchsorted(pid[order], new.persons["person_id"])
+    pos = np.clip(pos, 0, len(pid) - 1)
+    found = pid[order][pos] == new.persons["person_id"]
+    return np.where(found, order[pos], -1)
+
+
+def summarise(res: YearResult) -> dict:
+    """Counts and amounts weighted to the country: per allowance and in total."""
+    w = res.weight
+    out = {"per_allowance": {}}
+    count_500 = count_1500 = 0.0
+    amount = back_amount = back_count = 0.0
+    for a in ALLOWANCES:
+        r, b = res.repayment[a], res.backpayment[a]
+        d = {
+            "count": float(w[r > 0].sum()),
+            "count_ge_500": float(w[r >= 500].sum()),
+            "count_ge_1500": float(w[r >= 1500].sum()),
+            "amount": float((r * w).sum()),
+            "backpayment_count": float(w[b >= 1].sum()),
+            "backpayment_amount": float((b * w).sum()),
+            "causes_ge_500": {c: float(w[(r >= 500) & (res.cause[a] == i)].sum()) for i, c in enumerate(CAUSES)},
+        }
+        out["per_allowance"][a] = d
+        count_500 += d["count_ge_500"]
+        count_1500 += d["count_ge_1500"]
+        amount += d["amount"]
+        back_amount += d["backpayment_amount"]
+        back_count += d["backpayment_count"]
+    out.update({
+        "count": float(sum(v["count"] for v in out["per_allowance"].values())),
+        "count_ge_500": count_500,
+        "count_ge_1500": count_1500,
+        "problematic": float(w[res.problematic].sum()),
+        "amount": amount,
+        "backpayment_count": back_count,
+        "backpayment_amount": back_amount,
+    })
+    return out
+
+
+def breakdown(res: YearResult, pop: Population, by: str) -> dict:
+    """Repayments of EUR 500 or more and problematic households by household type, income decile or work profile."""
+    w = res.weight
+    n = pop.n_households
+    P, H = pop.persons, pop.households
+    hh = P["household"]
+    ge500 = sum((res.repayment[a] >= 500).astype(float) for a in ALLOWANCES)
+    if by == "household_type":
+        labels = np.where(H["household_type"] >= 0, np.asarray(TYPES, dtype=object)[np.maximum(H["household_type"], 0)], "onbekend")
+    elif by == "profile":
+        first = np.r_[True, hh[1:] != hh[:-1]]
+        prof = P["profile"][first]
+        labels = np.where(prof >= 0, np.asarray(PROFILES, dtype=object)[np.maximum(prof, 0)], "onbekend")
+    else:
+        from simlib.compare import _deciles, _standardised_income
+
+        labels = _deciles(_standardised_income(pop), w).astype(str)
+    out = {}
+    for lab in sorted(set(labels.tolist())):
+        sel = labels == lab
+        out[str(lab)] = {"households": float(w[sel].sum()), "repayments_ge_500": float((ge500 * w)[sel].sum()),
+                         "problematic": float(w[sel & res.problematic].sum())}
+    return out
