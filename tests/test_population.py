@@ -134,3 +134,22 @@ def test_cli_validate_and_run(tmp_path):
     assert summary["allowances"]["huurtoeslag"]["spending"] == pytest.approx(4.0e9, rel=0.02)
     bad = subprocess.run([sys.executable, "-m", "simlib.cli", "run", "--population", str(tmp_path / "nope")], capture_output=True, text=True)
     assert bad.returncode == 2 and "population directory not found" in bad.stderr
+
+
+def test_simulation_in_blocks_equals_one_block(default, monkeypatch):
+    import importlib
+
+    S = importlib.import_module("simlib.simulate")
+
+    whole = S.simulate(default)
+    monkeypatch.setattr(S, "CHUNK_HOUSEHOLDS", 7_000)
+    blocks = S.simulate(default)
+    for name in whole.households:
+        assert np.array_equal(whole.households[name], blocks.households[name]), name
+        assert np.array_equal(whole.received[name], blocks.received[name]), name
+    for name in ("head", "partner", "household", "zorgtoeslag", "kindgebonden_budget"):
+        assert np.array_equal(whole.units[name], blocks.units[name]), name
+    for name in ("unit", "child_unit", "partner", "criterion", "ht_role"):
+        assert np.array_equal(whole.persons[name], blocks.persons[name]), name
+    assert np.array_equal(whole.homes["huurder"], blocks.homes["huurder"])
+    assert np.array_equal(whole.partners.pair_i, blocks.partners.pair_i)

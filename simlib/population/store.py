@@ -133,13 +133,17 @@ def load_population(directory: str | Path) -> Population:
         raise InputError(f"{directory}: invalid population: {exc}") from None
 
 
+def _strictly_increasing(a: np.ndarray) -> bool:
+    return len(a) < 2 or bool(np.all(a[1:] > a[:-1]))
+
+
 def _check_ids(P, H, R) -> list[str]:
     """Turn person and household ids into row numbers in place; return the problems found."""
     problems = []
     hid = H["household_id"]
-    if len(np.unique(hid)) != len(hid):
+    if not _strictly_increasing(hid) and len(np.unique(hid)) != len(hid):
         problems.append("households.household_id: ids are not unique")
-    order = np.argsort(hid, kind="stable")
+    order = np.arange(len(hid)) if _strictly_increasing(hid) else np.argsort(hid, kind="stable")
     pos = np.searchsorted(hid[order], P["household"])
     pos = np.clip(pos, 0, max(len(hid) - 1, 0))
     ok = len(hid) > 0 and np.all(hid[order][pos] == P["household"])
@@ -149,10 +153,11 @@ def _check_ids(P, H, R) -> list[str]:
         return problems
     P["household"] = order[pos]
     pid = P["person_id"]
-    if len(np.unique(pid)) != len(pid):
+    increasing = _strictly_increasing(pid)
+    if not increasing and len(np.unique(pid)) != len(pid):
         problems.append("persons.person_id: ids are not unique")
         return problems
-    porder = np.argsort(pid, kind="stable")
+    porder = np.arange(len(pid)) if increasing else np.argsort(pid, kind="stable")
     spid = pid[porder]
 
     def to_rows(ids, label):
