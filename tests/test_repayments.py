@@ -83,3 +83,16 @@ def test_scenario_against_itself_changes_no_repayments(pop):
     s = load_scenario("scenarios/tijdige-signalering.yaml")
     r = compare(s, s, population=pop, year=2020, seeds=0, repayment_seeds=1).summary["repayments"]
     assert all(v == 0 for v in r["change"].values())
+
+
+def test_year_in_blocks_equals_one_block(pop, monkeypatch):
+    import importlib
+
+    S = importlib.import_module("simlib.simulate")
+    p = load_parameters(2020)
+    ev = draw_events(pop, 3)
+    whole = summarise(simulate_year(pop, p, pop.meta["take_up"], ev))
+    monkeypatch.setattr(S, "CHUNK_HOUSEHOLDS", 9_000)
+    blocks = summarise(simulate_year(pop, p, pop.meta["take_up"], ev))
+    assert whole["count_ge_500"] == pytest.approx(blocks["count_ge_500"]) and whole["problematic"] == pytest.approx(blocks["problematic"])
+    assert whole["amount"] == pytest.approx(blocks["amount"])

@@ -283,7 +283,33 @@ def _net_income(gross: np.ndarray) -> np.ndarray:
 
 
 def simulate_year(pop: Population, params: ParameterSet, take_up: dict | None, ev: Events, levers: Levers | None = None) -> YearResult:
-    """Advances, final awards and repayments of one year for every household of ``pop``."""
+    """Advances, final awards and repayments of one year for every household of ``pop``.
+
+    Households are independent, so a large population is run in blocks of households (flat memory); the result is
+    the same as in one block.
+    """
+    from simlib.simulate import CHUNK_HOUSEHOLDS, _slice
+
+    nh = pop.n_households
+    if nh <= CHUNK_HOUSEHOLDS:
+        return _simulate_year(pop, params, take_up, ev, levers)
+    parts = []
+    hh = pop.persons["household"]
+    for h0 in range(0, nh, CHUNK_HOUSEHOLDS):
+        h1 = min(h0 + CHUNK_HOUSEHOLDS, nh)
+        block, p0 = _slice(pop, h0, h1)
+        p1 = int(np.searchsorted(hh, h1))
+        bev = Events(ev.kind[h0:h1], ev.month[h0:h1], ev.reported[h0:h1], ev.error[p0:p1], ev.income_reported[p0:p1],
+                     ev.knows_assets[h0:h1], ev.rent_factor[h0:h1], ev.new_partner_income[h0:h1], ev.seed)
+        parts.append(_simulate_year(block, params, take_up, bev, levers))
+    cat = np.concatenate
+    per = lambda field: {a: cat([getattr(r, field)[a] for r in parts]) for a in ALLOWANCES}  # noqa: E731
+    return YearResult(per("advance"), per("final"), per("repayment"), per("backpayment"), per("cause"),
+                      cat([r.repayment_total for r in parts]), cat([r.problematic for r in parts]),
+                      cat([r.capacity for r in parts]), cat([r.weight for r in parts]))
+
+
+def _simulate_year(pop: Population, params: ParameterSet, take_up: dict | None, ev: Events, levers: Levers | None = None) -> YearResult:
     levers = levers or Levers()
     A = assumptions()
     year = params.year
