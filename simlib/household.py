@@ -405,31 +405,59 @@ def _explain(sim, ids, p) -> dict:
     return {"units": units, "huurtoeslag": huurtoeslag, "persons": persons}
 
 
-def household_sweep(household: dict, income: Any, person: str | None = None):
-    """The household over a grid of incomes of one person, in one vectorised run.
+def household_sweep(household: dict, income: Any = None, person: str | None = None, assets: Any = None, rent: Any = None,
+                    scenario=None):
+    """The household over a grid of one variable, in one vectorised run.
 
-    Returns a pandas DataFrame with the income and the awarded yearly amount of each allowance (and the total).
-    ``person`` is the id whose toetsingsinkomen varies (default: the first adult listed).
+    Give exactly one grid: ``income`` or ``assets`` (of ``person``; default the first adult listed) or ``rent``
+    (the kale huur per month). ``scenario`` (a :class:`simlib.scenario.Scenario`) evaluates a proposal instead of
+    current law. Returns a pandas DataFrame: the grid and the awarded yearly amount of each allowance and the total.
     """
     import pandas as pd
 
+    grids = {k: v for k, v in (("income", income), ("assets", assets), ("rent", rent)) if v is not None}
+    if len(grids) != 1:
+        raise InputError("sweep: give exactly one of income, assets or rent as a list of values")
+    (name, values), = grids.items()
     hh = parse_household(household)
-    grid = np.asarray(income, dtype=float).ravel()
+    grid = np.asarray(values, dtype=float).ravel()
     if grid.size == 0 or not np.all(np.isfinite(grid)):
-        raise InputError("income: expected a non-empty list of finite numbers")
-    if person is None:
-        adults = [q.id for q in hh.persons if q.age >= 18 and not q.lives_elsewhere]
-        if not adults:
-            raise InputError("person: the household has no adult whose income could vary")
-        person = adults[0]
+        raise InputError(f"{name}: expected a non-empty list of finite numbers")
     pop, ids = to_population(hh, copies=len(grid))
-    if person not in ids:
-        raise InputError(f"person: {person!r} is not the id of a person in this household{did_you_mean(person, ids)}")
     n = len(ids)
-    pop.persons["income"][np.arange(len(grid)) * n + ids.index(person)] = grid
-    sim = simulate(pop, load_parameters(hh.year))
-    data = {"income": grid}
+    if name == "rent":
+        if hh.rent is None:
+            raise InputError("rent: the household has no rent; add 'rent' to sweep over it")
+        if (grid < 0).any():
+            raise InputError("rent: must not be negative")
+        pop.households["bare_rent"] = grid
+    else:
+        if person is None:
+            adults = [q.id for q in hh.persons if q.age >= 18 and not q.lives_elsewhere]
+            if not adults:
+                raise InputError("person: the household has no adult whose income or assets could vary")
+            person = adults[0]
+        if person not in ids:
+            raise InputError(f"person: {person!r} is not the id of a person in this household{did_you_mean(person, ids)}")
+        pop.persons["income" if name == "income" else "assets"][np.arange(len(grid)) * n + ids.index(person)] = grid
+    params = scenario.parameter_set(hh.year) if scenario is not None else load_parameters(hh.year)
+    sim = simulate(pop, params)
+    data = {name: grid}
     for a in ALLOWANCES:
         data[a] = sim.households[a]
     data["totaal"] = sim.households["totaal"]
     return pd.DataFrame(data)
+
+
+def sweep_cliffs(df, x: str, minimum_drop: float = 100.0) -> list[tuple[float, float, str]]:
+    """Ranges of ``x`` where an allowance is nil after dropping at once by at least ``minimum_drop`` (a cliff)."""
+    xs = df[x].to_numpy(dtype=float)
+    out = []
+    for a in ALLOWANCES:
+        y = df[a].to_numpy(dtype=float)
+        for i in np.flatnonzero((y[:-1] >= minimum_drop) & (y[1:] == 0)) + 1:
+            j = i
+            while j + 1 < len(y) and y[j + 1] == 0:
+                j += 1
+            out.append((float(xs[i - 1] + xs[i]) / 2, float(xs[j]), a))
+    return out

@@ -12,63 +12,30 @@ from pathlib import Path
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from simlib.compare import BUCKETS, Comparison
+from simlib import charts
+from simlib.compare import Comparison
 from simlib.io import write_atomic, write_text_atomic
 from simlib.simulate import ALLOWANCES
 
-COLORS = {"loss > 5%": "#b2182b", "loss ≤ 5%": "#ef8a62", "no change": "#d9d9d9", "gain ≤ 5%": "#67a9cf", "gain > 5%": "#2166ac"}
-SOURCE_NOTE = "Source: toeslagen policy simulator, synthetic population calibrated to CBS and Dienst Toeslagen totals"
 
 
 def _eur(x: float) -> str:
     return f"€ {x / 1e6:,.1f} mln"
 
 
-def _buckets_figure(table, key: str, title: str) -> go.Figure:
-    fig = go.Figure()
-    for b in BUCKETS:
-        fig.add_bar(x=[str(v) for v in table[key]], y=table[b] * 100, name=b, marker_color=COLORS[b])
-    fig.update_layout(barmode="stack", title=title, yaxis_title="households (%)", xaxis_title=key.replace("_", " "),
-                      legend_title="change in allowances, relative to gross household income")
-    return fig
-
-
 def figures(c: Comparison) -> list[go.Figure]:
+    """The report's figures (built by simlib.charts, in the language set there)."""
     s = c.summary
-    figs = []
-    alls = list(ALLOWANCES)
-    fig = go.Figure(go.Bar(x=alls, y=[s["cost"][a]["change"] / 1e6 for a in alls], marker_color="#2166ac"))
-    fig.update_layout(title=f"Change in spending per allowance, {s['year']} (€ mln per year)", yaxis_title="€ mln per year")
-    figs.append(fig)
-    figs.append(_buckets_figure(c.tables["by_decile"], "decile", "Winners and losers by standardised household income decile"))
-    figs.append(_buckets_figure(c.tables["by_household_type"], "household_type", "Winners and losers by household type"))
-    figs.append(_buckets_figure(c.tables["by_tenure"], "tenure", "Winners and losers by tenure"))
-    g = c.tables["gain_distribution"]
-    g = g[g["bin"].astype(str) != "no change"]
-    unchanged = s["no_change"]
-    colors = ["#b2182b" if str(b).startswith(("<", "-")) else "#2166ac" for b in g["bin"]]
-    fig = go.Figure(go.Bar(x=[str(v) for v in g["bin"]], y=g["households"] / 1e3, marker_color=colors))
-    fig.update_layout(title=f"Change per household among those affected (€ per year); {unchanged:,.0f} households unchanged",
-                      yaxis_title="households (thousands)", xaxis_title="change (€ per year)")
-    figs.append(fig)
-    ec = s["entitlement_changes"]
-    fig = go.Figure()
-    fig.add_bar(x=alls, y=[ec[a]["newly_entitled"] / 1e3 for a in alls], name="newly entitled", marker_color="#2166ac")
-    fig.add_bar(x=alls, y=[-ec[a]["no_longer_entitled"] / 1e3 for a in alls], name="no longer entitled", marker_color="#b2182b")
-    fig.update_layout(barmode="relative", title="Households newly or no longer entitled (thousands)", yaxis_title="households (thousands)")
-    figs.append(fig)
-    rp = s.get("repayments", {})
-    if rp.get("status") == "modelled":
-        causes = list(next(iter(rp["baseline"]["per_allowance"].values()))["causes_ge_500"])
-        fig = go.Figure()
-        for label, color in (("baseline", "#969696"), ("reform", "#2166ac")):
-            fig.add_bar(x=causes, y=[sum(rp[label]["per_allowance"][a]["causes_ge_500"][c] for a in alls) / 1e3 for c in causes], name=label, marker_color=color)
-        fig.update_layout(barmode="group", title="Repayments of €500 or more by cause (thousands)", yaxis_title="repayments (thousands)")
-        figs.append(fig)
-    for f in figs:
-        f.update_layout(template="plotly_white", height=440, margin={"t": 60, "b": 110},
-                        annotations=list(f.layout.annotations) + [dict(text=SOURCE_NOTE, xref="paper", yref="paper", x=0, y=-0.34,
-                                                                       showarrow=False, font={"size": 10}, xanchor="left")])
+    figs = [
+        charts.cost_change(s),
+        charts.winners_losers(c.tables["by_decile"], "decile"),
+        charts.winners_losers(c.tables["by_household_type"], "household_type"),
+        charts.winners_losers(c.tables["by_tenure"], "tenure"),
+        charts.gain_distribution(c.tables["gain_distribution"], s["no_change"]),
+        charts.entitlement_changes(s),
+    ]
+    if s.get("repayments", {}).get("status") == "modelled":
+        figs.append(charts.repayment_causes(s["repayments"]))
     return figs
 
 

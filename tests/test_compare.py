@@ -94,7 +94,7 @@ def test_summary_contract_and_report(tmp_path, pop):
     for name in ("summary.json", "report.html", "by_decile.csv", "by_household_type.csv", "by_tenure.csv", "gain_distribution.csv", "by_allowance.csv"):
         assert (tmp_path / "out" / name).exists(), name
     html = (tmp_path / "out" / "report.html").read_text()
-    assert "plotly" in html and "Winners and losers by standardised household income decile" in html
+    assert "plotly" in html and "Winners and losers by income decile" in html
     json.loads((tmp_path / "out" / "summary.json").read_text())
 
 

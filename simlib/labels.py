@@ -1,0 +1,85 @@
+"""Labels of figures and tables in Dutch or English, switched by one setting.
+
+``simlib.labels.set_language("nl")`` (or the environment variable ``SIMLIB_LANG``) changes every figure and table
+built by :mod:`simlib.charts`. Legal terms (huurtoeslag, toeslagpartner, ...) stay Dutch in both.
+"""
+
+from __future__ import annotations
+
+import os
+
+_LANG = os.environ.get("SIMLIB_LANG", "en") if os.environ.get("SIMLIB_LANG", "en") in ("en", "nl") else "en"
+
+TEXT = {
+    "zorgtoeslag": ("zorgtoeslag", "zorgtoeslag"),
+    "huurtoeslag": ("huurtoeslag", "huurtoeslag"),
+    "kindgebonden_budget": ("kindgebonden budget", "kindgebonden budget"),
+    "kinderopvangtoeslag": ("kinderopvangtoeslag", "kinderopvangtoeslag"),
+    "totaal": ("total", "totaal"),
+    "total": ("total", "totaal"),
+    "eur_mln_year": ("€ mln per year", "€ mln per jaar"),
+    "eur_year": ("€ per year", "€ per jaar"),
+    "households": ("households", "huishoudens"),
+    "households_pct": ("households (%)", "huishoudens (%)"),
+    "households_thousands": ("households (thousands)", "huishoudens (duizenden)"),
+    "income": ("toetsingsinkomen (€ per year)", "toetsingsinkomen (€ per jaar)"),
+    "assets": ("box-3 assets on 1 January (€)", "vermogen box 3 op 1 januari (€)"),
+    "rent": ("kale huur (€ per month)", "kale huur (€ per maand)"),
+    "withdrawal": ("combined withdrawal rate of the allowances (%)", "gecombineerde afbouw van de toeslagen (%)"),
+    "withdrawal_short": ("withdrawal rate (%)", "afbouw (%)"),
+    "decile": ("standardised household income decile", "deciel gestandaardiseerd huishoudinkomen"),
+    "household_type": ("household type", "huishoudtype"),
+    "tenure": ("tenure", "eigendom woning"),
+    "bucket_legend": ("change in allowances, relative to gross household income", "verandering toeslagen, t.o.v. bruto huishoudinkomen"),
+    "loss > 5%": ("loss > 5%", "verlies > 5%"),
+    "loss ≤ 5%": ("loss ≤ 5%", "verlies ≤ 5%"),
+    "no change": ("no change", "geen verandering"),
+    "gain ≤ 5%": ("gain ≤ 5%", "winst ≤ 5%"),
+    "gain > 5%": ("gain > 5%", "winst > 5%"),
+    "baseline": ("baseline", "basispad"),
+    "reform": ("reform", "voorstel"),
+    "cost_title": ("Change in spending per allowance, {year}", "Verandering in uitgaven per toeslag, {year}"),
+    "decile_title": ("Winners and losers by income decile", "Winnaars en verliezers per inkomensdeciel"),
+    "type_title": ("Winners and losers by household type", "Winnaars en verliezers per huishoudtype"),
+    "tenure_title": ("Winners and losers by tenure", "Winnaars en verliezers naar eigendom woning"),
+    "spending_title": ("Spending per allowance, {year}", "Uitgaven per toeslag, {year}"),
+    "recipients_title": ("Recipients per allowance, {year}", "Ontvangers per toeslag, {year}"),
+    "repay_title": ("Repayments of €500 or more by cause", "Terugvorderingen van €500 of meer naar oorzaak"),
+    "repayments_thousands": ("repayments (thousands)", "terugvorderingen (duizenden)"),
+    "sweep_title": ("Allowances of this household by {x}", "Toeslagen van dit huishouden naar {x}"),
+    "validation_title": ("Simulated against official figures (deviation)", "Gesimuleerd tegen officiële cijfers (afwijking)"),
+    "deviation": ("deviation (%)", "afwijking (%)"),
+    "calibration": ("calibration (fit)", "kalibratie (fit)"),
+    "validation": ("validation (evidence)", "validatie (bewijs)"),
+    "source": (
+        "Source: toeslagen policy simulator; synthetic population calibrated to CBS and Dienst Toeslagen totals",
+        "Bron: toeslagen beleidssimulator; synthetische populatie gekalibreerd op totalen van CBS en Dienst Toeslagen",
+    ),
+    "cliff": ("no allowance (limit)", "geen toeslag (grens)"),
+    "inkomen": ("income", "inkomen"),
+    "huishouden": ("household change", "verandering huishouden"),
+    "huur": ("rent", "huur"),
+    "kinderopvang": ("childcare hours", "opvanguren"),
+    "vermogen": ("assets", "vermogen"),
+}
+
+
+def set_language(lang: str) -> None:
+    """'en' or 'nl': the language of all figures and tables built after this call."""
+    global _LANG
+    if lang not in ("en", "nl"):
+        from simlib.errors import InputError
+
+        raise InputError(f"language: expected 'en' or 'nl', got {lang!r}")
+    _LANG = lang
+
+
+def language() -> str:
+    return _LANG
+
+
+def t(key: str, **fmt) -> str:
+    """The label of ``key`` in the current language (the key itself if there is no label)."""
+    pair = TEXT.get(key)
+    text = key if pair is None else pair[0 if _LANG == "en" else 1]
+    return text.format(**fmt) if fmt else text
