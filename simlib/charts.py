@@ -32,7 +32,8 @@ def cost_change(summary: dict) -> go.Figure:
     """Change in spending per allowance (€ mln per year)."""
     fig = go.Figure(go.Bar(x=[t(a) for a in ALLOWANCES], y=[summary["cost"][a]["change"] / 1e6 for a in ALLOWANCES],
                            marker_color=[COLOR[a] for a in ALLOWANCES]))
-    fig.update_layout(title=t("cost_title", year=summary["year"]), yaxis_title=t("eur_mln_year"))
+    fig.update_layout(title=t("cost_title_total", year=summary["year"], total=summary["cost"]["total"]["change"] / 1e6),
+                      yaxis_title=t("eur_mln_year"))
     return finish(fig)
 
 
@@ -72,6 +73,17 @@ def repayment_causes(repayments: dict) -> go.Figure:
             fig.add_bar(x=[t(c) for c in causes], name=t(label), marker_color=color,
                         y=[sum(repayments[label]["per_allowance"][a]["causes_ge_500"][c] for a in ALLOWANCES) / 1e3 for c in causes])
     fig.update_layout(barmode="group", title=t("repay_title"), yaxis_title=t("repayments_thousands"))
+    return finish(fig)
+
+
+def repayment_change(repayments: dict) -> go.Figure:
+    """Repayments of EUR 500 or more and problematic repayments, baseline against reform (thousands)."""
+    keys = ("count_ge_500", "problematic")
+    fig = go.Figure()
+    for label, color in (("baseline", "#969696"), ("reform", "#2166ac")):
+        fig.add_bar(x=[t(k) for k in keys], y=[repayments[label][k] / 1e3 for k in keys], name=t(label), marker_color=color,
+                    text=[f"{repayments[label][k] / 1e3:,.0f}k" for k in keys], textposition="outside")
+    fig.update_layout(barmode="group", title=t("repay_change_title"), yaxis_title=t("households_thousands"))
     return finish(fig)
 
 

@@ -87,8 +87,21 @@ def _standardised_income(pop: Population) -> np.ndarray:
 
 
 def _deciles(values, weights) -> np.ndarray:
-    cuts = [weighted_quantile(values, weights, q / 10) for q in range(1, 10)]
-    return np.searchsorted(np.asarray(cuts), values, side="right") + 1
+    cuts = weighted_quantile(values, weights, np.arange(1, 10) / 10)
+    return np.searchsorted(cuts, values, side="right") + 1
+
+
+def gross_income(pop: Population) -> np.ndarray:
+    """Gross household income: the toetsingsinkomen of the persons living at the address, summed per household."""
+    P = pop.persons
+    return np.bincount(P["household"], weights=np.where(P["elsewhere"], 0.0, P["income"]), minlength=pop.n_households)
+
+
+def gain_buckets(change: np.ndarray, gross: np.ndarray) -> np.ndarray:
+    """Index into BUCKETS of each household's change: loss/gain of more or less than 5% of gross income
+    (at least EUR 1,000 as the base), changes under half a euro counting as no change."""
+    rel = change / np.maximum(gross, 1000.0)
+    return np.select([change <= -0.5, change < 0.5, rel <= 0.05], [np.where(rel < -0.05, 0, 1), 2, 3], default=4)
 
 
 def household_frame(base: Simulation, reform: Simulation) -> pd.DataFrame:
@@ -107,14 +120,7 @@ def household_frame(base: Simulation, reform: Simulation) -> pd.DataFrame:
     income = _standardised_income(pop)
     df["standardised_income"] = income
     df["decile"] = _deciles(income, w)
-    gross = np.bincount(pop.persons["household"], weights=np.where(pop.persons["elsewhere"], 0.0, pop.persons["income"]), minlength=pop.n_households)
-    rel = df["change"].to_numpy() / np.maximum(gross, 1000.0)
-    change = df["change"].to_numpy()
-    df["bucket"] = np.select(
-        [change <= -0.5, change < 0.5, rel <= 0.05],
-        [np.where(rel < -0.05, BUCKETS[0], BUCKETS[1]), BUCKETS[2], BUCKETS[3]],
-        default=BUCKETS[4],
-    )
+    df["bucket"] = np.asarray(BUCKETS, dtype=object)[gain_buckets(df["change"].to_numpy(), gross_income(pop))]
     ht = pop.households["household_type"]
     df["household_type"] = np.where(ht >= 0, np.asarray(TYPES, dtype=object)[np.maximum(ht, 0)], "onbekend")
     tn = pop.households["tenure"]
@@ -265,3 +271,53 @@ def compare(
         "run_seconds": round(time.perf_counter() - t0, 3),
     }
     return Comparison(summary, tables, base, ref, df)
+
+
+def compare_all(scenarios=None, year: int | None = None, repayment_seeds: int = 1, log=None) -> dict[str, Comparison]:
+    """Compare several scenarios (paths or names in scenarios/; default every shipped proposal) with current law.
+
+    Each runs in its own year (the ``year`` in its file) unless ``year`` is given, on the default population of that
+    year. Baseline files (``baseline-*``) are skipped: they compare to zero.
+    """
+    from simlib.population.build import cached_population
+    from simlib.scenario import list_scenarios, load_scenario
+
+    paths = scenarios if scenarios is not None else [p for p in list_scenarios() if not p.stem.startswith("baseline-")]
+    out: dict[str, Comparison] = {}
+    populations: dict[int, Population] = {}
+    for path in paths:
+        sc = load_scenario(path)
+        y = year or sc.year or 2024
+        if y not in populations:
+            populations[y] = cached_population(y, log=log)
+        out[Path(str(path)).stem] = compare(sc, population=populations[y], year=y, repayment_seeds=repayment_seeds, log=log)
+    return out
+
+
+def ranked_summary(comparisons: dict[str, Comparison]) -> pd.DataFrame:
+    """One row per scenario, ranked by the change in spending: cost, winners, losers, entitlement, partner and
+    repayment changes (weighted to the country; euros per year)."""
+    rows = []
+    for key, c in comparisons.items():
+        s = c.summary
+        ec = s["entitlement_changes"]
+        row = {
+            "scenario": key,
+            "name": s["reform"]["name"],
+            "year": s["year"],
+            "cost_change_mln": s["cost"]["total"]["change"] / 1e6,
+            **{f"{a}_mln": s["cost"][a]["change"] / 1e6 for a in ALLOWANCES},
+            "winners": s["winners"],
+            "losers": s["losers"],
+            "newly_entitled": sum(v["newly_entitled"] for v in ec.values()),
+            "no_longer_entitled": sum(v["no_longer_entitled"] for v in ec.values()),
+            "partner_changes": s["partner_changes"]["households"],
+        }
+        rep = s["repayments"]
+        if rep.get("status") == "modelled":
+            row["repayments_ge_500_change"] = rep["change"]["count_ge_500"]
+            row["problematic_change"] = rep["change"]["problematic"]
+            row["repayment_amount_change_mln"] = rep["change"]["amount"] / 1e6
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    return df.sort_values("cost_change_mln", ascending=False, ignore_index=True) if len(df) else df

@@ -264,7 +264,7 @@ def _num(x) -> float:
     return round(float(x), 2)
 
 
-def calculate_household(household: dict, explain: bool = True) -> dict:
+def calculate_household(household: dict, explain: bool = True, scenario=None) -> dict:
     """Allowances of one household for one year.
 
     ``household`` follows the contract in the README: ``year``, ``persons`` (id, age, income, assets, spouse,
@@ -272,9 +272,10 @@ def calculate_household(household: dict, explain: bool = True) -> dict:
     absent = not a tenant). Returns ``annual`` (awarded euros for the year, Awir-rounded, all benefit units of the
     household summed), ``monthly`` (euros per month for a situation constant through the year) and, with
     ``explain``, per benefit unit the toeslagpartner and why, and the intermediate values of each rule.
+    ``scenario`` (a :class:`simlib.scenario.Scenario`) applies a proposal instead of current law.
     """
     hh = parse_household(household)
-    p = load_parameters(hh.year)
+    p = scenario.parameter_set(hh.year) if scenario is not None else load_parameters(hh.year)
     pop, ids = to_population(hh)
     sim = simulate(pop, p)
     u, homes = sim.units, sim.homes

@@ -118,6 +118,13 @@ class Population:
         pop.check_structure()
         return pop
 
+    def freeze(self) -> Population:
+        """Make every column read-only (a shared population must not change under the results cached on it)."""
+        for table in (self.persons, self.households, self.relations):
+            for arr in table.values():
+                arr.setflags(write=False)
+        return self
+
     @property
     def n_persons(self) -> int:
         return len(self.persons["age"])

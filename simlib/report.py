@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from simlib.simulate import ALLOWANCES, Simulation
 
 
@@ -23,3 +25,25 @@ def baseline_summary(sim: Simulation) -> dict:
         }
     out["spending_total"] = sum(v["spending"] for v in out["allowances"].values())
     return out
+
+
+def population_overview(pop) -> "pd.DataFrame":
+    """Households (weighted to the country, thousands) by household type and tenure, with persons and mean income."""
+    import pandas as pd
+
+    from simlib.compare import gross_income
+    from simlib.population.generate import TENURES, TYPES
+
+    H, P = pop.households, pop.persons
+    w = H["weight"]
+    persons = np.bincount(P["household"], weights=(~P["elsewhere"]).astype(float), minlength=pop.n_households)
+    income = gross_income(pop)
+    label = lambda codes, names: np.where(codes >= 0, np.asarray(names, dtype=object)[np.maximum(codes, 0)], "onbekend")  # noqa: E731
+    df = pd.DataFrame({"household_type": label(H["household_type"], TYPES), "tenure": label(H["tenure"], TENURES),
+                       "w": w, "wp": w * persons, "wi": w * income})
+    g = df.groupby(["household_type", "tenure"], sort=True)[["w", "wp", "wi"]].sum()
+    out = pd.DataFrame({"households_thousands": g["w"] / 1e3, "persons_thousands": g["wp"] / 1e3,
+                        "mean_gross_income": g["wi"] / g["w"]}).reset_index()
+    total = pd.DataFrame([{"household_type": "totaal", "tenure": "", "households_thousands": w.sum() / 1e3,
+                           "persons_thousands": (w * persons).sum() / 1e3, "mean_gross_income": (w * income).sum() / w.sum()}])
+    return pd.concat([out, total], ignore_index=True)

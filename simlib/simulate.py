@@ -12,6 +12,7 @@ import numpy as np
 
 from simlib.model import REFERENCES, Population
 from simlib.parameters import ParameterSet, load_parameters
+from simlib.parameters.loader import ParameterNode
 from simlib.rules import huurtoeslag as ht_rules
 from simlib.rules.awir import round_cents, toekenning
 from simlib.rules.kindgebonden_budget import kindgebonden_budget
@@ -210,11 +211,86 @@ def _merge_details(parts) -> dict:
     }
 
 
-def _simulate(population: Population, p: ParameterSet, take_up: dict | None) -> Simulation:
+# Parameters read while forming benefit units and huurtoeslag households (a path or a group of paths). The structure
+# of a population is cached per set of these values; rules read every other parameter.
+STRUCTURE_PARAMETERS = (
+    "awir.toeslagpartner",
+    "awir.leeftijd_vrijstelling_medebewoner_kind",
+    "awir.vrijstelling_inkomen_medebewoner_kind",
+    "kindgebonden_budget.maximumleeftijd_kind",
+    "huurtoeslag.pensioengerechtigde_leeftijd",
+    "huurtoeslag.maximale_huurgrens.jongerenleeftijd",
+    "huurtoeslag.minimumleeftijd_huurder",
+)
+_CACHE_SIZE = 4
+
+
+def _structure_parameters(p: ParameterSet) -> tuple[tuple, ParameterNode]:
+    """The values of STRUCTURE_PARAMETERS (the cache key) and a view of ``p`` that holds only those.
+
+    Reading any other parameter through the view raises, so the cache cannot miss a dependency.
+    """
+    paths = sorted(path for path in p.entries if any(path == g or path.startswith(g + ".") for g in STRUCTURE_PARAMETERS))
+    root: dict = {}
+    key = []
+    for path in paths:
+        value = p
+        for part in path.split("."):
+            value = getattr(value, part)
+        key.append((path, value))
+        node = root
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+
+    def build(d: dict, prefix: str):
+        return ParameterNode(prefix, {k: build(v, f"{prefix}.{k}".lstrip(".")) if isinstance(v, dict) else v for k, v in d.items()})
+
+    return tuple(key), build(root, "")
+
+
+@dataclass
+class Structure:
+    """Who forms a benefit unit and a huurtoeslag household with whom, and what the rules need per unit and home.
+
+    Depends on the population and STRUCTURE_PARAMETERS only, so scenarios that change amounts, limits or rates reuse
+    it (see :func:`structure`).
+    """
+
+    partners: PartnerResult
+    persons: dict[str, np.ndarray]  # unit, child_unit, partner, criterion, ht_role per person
+    units: dict[str, np.ndarray]  # per benefit unit
+    kgb: dict[str, np.ndarray]  # units with children and their children per month
+    care: dict[str, np.ndarray]  # children in childcare
+    homes: dict[str, np.ndarray]  # per household (huurtoeslag inputs)
+
+
+def _columns(population: Population) -> tuple:
+    return tuple(population.persons.values()) + tuple(population.households.values()) + tuple(population.relations.values())
+
+
+def structure(population: Population, p: ParameterSet) -> Structure:
+    """The :class:`Structure` of ``population`` under ``p``, cached on the population.
+
+    The cache is checked against the identity of every column array, so replacing a column invalidates it; arrays
+    are not meant to be changed in place (build a new population with :func:`simlib.model.edit_population`).
+    """
+    key, view = _structure_parameters(p)
+    cols = _columns(population)
+    cache = population.__dict__.setdefault("_structures", [])
+    for k, c, st in cache:
+        if k == key and len(c) == len(cols) and all(a is b for a, b in zip(c, cols)):
+            return st
+    st = _build_structure(population, view)
+    cache.append((key, cols, st))
+    del cache[:-_CACHE_SIZE]
+    return st
+
+
+def _build_structure(population: Population, p) -> Structure:
     P = population.persons
-    H = population.households
-    n, nh = population.n_persons, population.n_households
-    rows = np.arange(n)
+    n = population.n_persons
     age = P["age"].astype(np.int64)
     birth_month = P["birth_month"].astype(np.int64)
     resident = ~P["elsewhere"]
@@ -258,88 +334,107 @@ def _simulate(population: Population, p: ParameterSet, take_up: dict | None) -> 
 
     income = P["income"].astype(float)
     assets = P["assets"].astype(float)
-    u_income = income[heads] + np.where(has_partner, income[hp_safe], 0.0)
-    u_assets = assets[heads] + np.where(has_partner, assets[hp_safe], 0.0)
-    u_household = household[heads]
-
-    # --- zorgtoeslag ---
     insured = P["insured"]
-    head_ins = insured[heads]
-    partner_ins = np.where(has_partner, insured[hp_safe], False)
+    works = P["works"]
+    hours = P["hours_worked"].astype(float)
+    hours = np.where(np.isnan(hours), np.where(works, FULL_TIME_HOURS_PER_MONTH, 0.0), hours)
     months_adult = np.where(age[heads] >= 18, 12, np.where(turns_18[heads], 12 - birth_month[heads], 0))
-    zt_months = np.where(head_ins | partner_ins, months_adult, 0)
-    zt = zorgtoeslag(u_income, has_partner, head_ins & partner_ins, u_assets, zt_months, p)
-    zt_award = toekenning(zt["jaarbedrag"], p)
+    units = {
+        "head": heads,
+        "partner": head_partner,
+        "household": household[heads],
+        "has_partner": has_partner,
+        "toetsingsinkomen": income[heads] + np.where(has_partner, income[hp_safe], 0.0),
+        "vermogen": assets[heads] + np.where(has_partner, assets[hp_safe], 0.0),
+        "both_insured": insured[heads] & np.where(has_partner, insured[hp_safe], False),
+        "zorgtoeslag_maanden": np.where(insured[heads] | np.where(has_partner, insured[hp_safe], False), months_adult, 0),
+        "works": works[heads] & np.where(has_partner, works[hp_safe], True),
+        "least_hours": np.where(has_partner, np.minimum(hours[heads], hours[hp_safe]), hours[heads]),
+        "takeup_draw": P["takeup_draw"][heads],
+    }
 
-    # --- kindgebonden budget: per month, children up to and including the month they turn 18 ---
+    # --- kindgebonden budget: children per month, up to and including the month they turn 18 ---
     kids = np.flatnonzero(child_unit >= 0)
-    kgb_award = np.zeros(n_units)
-    kgb_month = np.zeros(n_units)
     has_kids = np.zeros(n_units, dtype=bool)
     has_kids[child_unit[kids]] = True
     kgb_units = np.flatnonzero(has_kids)
     kid_pos = (np.cumsum(has_kids) - 1)[child_unit[kids]]
     age_m = age[kids, None] + (MONTHS[None, :] > birth_month[kids, None])  # Awir art. 5: from the next month
     max_age = int(p.kindgebonden_budget.maximumleeftijd_kind)
-    counts = {}
     cell = (kid_pos[:, None] * 12 + np.arange(12)[None, :]).ravel()
+    kgb = {"units": kgb_units}
     for name, cond in (
         ("kinderen", age_m < max_age),
         ("kinderen_12_15", (age_m >= 12) & (age_m < 16)),
         ("kinderen_16_17", (age_m >= 16) & (age_m < max_age)),
     ):
-        counts[name] = np.bincount(cell, weights=cond.ravel(), minlength=len(kgb_units) * 12).reshape(-1, 12).astype(np.int64)
+        kgb[name] = np.bincount(cell, weights=cond.ravel(), minlength=len(kgb_units) * 12).reshape(-1, 12).astype(np.int64)
+
+    # --- kinderopvangtoeslag: children in childcare ---
+    care_rows = np.flatnonzero((child_unit >= 0) & (P["childcare_type"] > 0))
+    care = {"rows": care_rows, "unit": child_unit[care_rows], "type": P["childcare_type"][care_rows],
+            "hours": P["childcare_hours"][care_rows], "price": P["childcare_price"][care_rows], "age": age[care_rows]}
+
+    homes, role = _huurtoeslag_structure(population, p, unit, partner, child_unit, resident, rank)
+    persons = {"unit": unit, "child_unit": child_unit, "partner": partner, "criterion": pr.criterion, "ht_role": role}
+    return Structure(pr, persons, units, kgb, care, homes)
+
+
+def _simulate(population: Population, p: ParameterSet, take_up: dict | None) -> Simulation:
+    st = structure(population, p)
+    nh = population.n_households
+    U = st.units
+    n_units = len(U["head"])
+    u_income, u_assets, has_partner = U["toetsingsinkomen"], U["vermogen"], U["has_partner"]
+
+    # --- zorgtoeslag ---
+    zt = zorgtoeslag(u_income, has_partner, U["both_insured"], u_assets, U["zorgtoeslag_maanden"], p)
+    zt_award = toekenning(zt["jaarbedrag"], p)
+
+    # --- kindgebonden budget ---
+    K = st.kgb
+    kgb_units = K["units"]
+    kgb_award = np.zeros(n_units)
+    kgb_month = np.zeros(n_units)
     kgb = kindgebonden_budget(
-        u_income[kgb_units], has_partner[kgb_units], u_assets[kgb_units], counts["kinderen"], counts["kinderen_12_15"],
-        counts["kinderen_16_17"], p,
+        u_income[kgb_units], has_partner[kgb_units], u_assets[kgb_units], K["kinderen"], K["kinderen_12_15"],
+        K["kinderen_16_17"], p,
     )
     kgb_award[kgb_units] = toekenning(kgb["jaarbedrag"], p)
     kgb_month[kgb_units] = round_cents(kgb["jaarbedrag"] / 12.0)
 
     # --- kinderopvangtoeslag ---
-    in_care = (child_unit >= 0) & (P["childcare_type"] > 0)
-    care = np.flatnonzero(in_care)
-    works = P["works"]
-    hours = P["hours_worked"].astype(float)
-    hours = np.where(np.isnan(hours), np.where(works, FULL_TIME_HOURS_PER_MONTH, 0.0), hours)
-    u_works = works[heads] & np.where(has_partner, works[hp_safe], True)
-    u_least_hours = np.where(has_partner, np.minimum(hours[heads], hours[hp_safe]), hours[heads])
-    kot = kinderopvangtoeslag(
-        child_unit[care], P["childcare_type"][care], P["childcare_hours"][care], P["childcare_price"][care], age[care],
-        n_units, u_income, u_works, u_least_hours, p,
-    )
+    C = st.care
+    kot = kinderopvangtoeslag(C["unit"], C["type"], C["hours"], C["price"], C["age"], n_units, u_income, U["works"],
+                              U["least_hours"], p)
     kot_month = round_cents(kot["per_maand_eenheid"])
     kot_award = toekenning(12.0 * kot_month, p)
 
-    units = {
-        "head": heads,
-        "partner": head_partner,
-        "household": u_household,
-        "has_partner": has_partner,
-        "toetsingsinkomen": u_income,
-        "vermogen": u_assets,
+    units = {k: U[k] for k in ("head", "partner", "household", "has_partner", "toetsingsinkomen", "vermogen")}
+    units |= {
         "zorgtoeslag": zt_award,
         "zorgtoeslag_per_maand": np.where(zt_award > 0, zt["per_maand"], 0.0),
         "kindgebonden_budget": kgb_award,
         "kindgebonden_budget_per_maand": np.where(kgb_award > 0, kgb_month, 0.0),
         "kinderopvangtoeslag": kot_award,
         "kinderopvangtoeslag_per_maand": np.where(kot_award > 0, kot_month, 0.0),
-        "zorgtoeslag_maanden": zt_months,
+        "zorgtoeslag_maanden": U["zorgtoeslag_maanden"],
     }
-    details = {"zorgtoeslag": zt, "kindgebonden_budget": (kgb_units, kgb, counts), "kinderopvangtoeslag": (care, kot)}
+    counts = {k: K[k] for k in ("kinderen", "kinderen_12_15", "kinderen_16_17")}
+    details = {"zorgtoeslag": zt, "kindgebonden_budget": (kgb_units, kgb, counts), "kinderopvangtoeslag": (C["rows"], kot)}
 
     # --- huurtoeslag: one per rented home ---
-    homes, ht_details, roles = _huurtoeslag(population, p, unit, partner, child_unit, resident, rank)
+    homes, ht_details = _huurtoeslag(population, st.homes, p)
     details["huurtoeslag"] = ht_details
 
     # --- take-up (non-gebruik) ---
     take_up = take_up if take_up is not None else population.meta.get("take_up")
-    draw = P["takeup_draw"]
     for name in ("zorgtoeslag", "kindgebonden_budget", "kinderopvangtoeslag"):
-        units[name + "_ontvangen"] = _received(units[name], draw[heads], take_up, name)
-    homes["huurtoeslag_ontvangen"] = _received(homes["huurtoeslag"], draw[np.maximum(homes["huurder"], 0)], take_up, "huurtoeslag")
+        units[name + "_ontvangen"] = _received(units[name], U["takeup_draw"], take_up, name)
+    homes["huurtoeslag_ontvangen"] = _received(homes["huurtoeslag"], st.homes["takeup_draw"], take_up, "huurtoeslag")
 
     households, received = {}, {}
+    u_household = U["household"]
     for name in ALLOWANCES:
         if name == "huurtoeslag":
             households[name] = homes[name]
@@ -349,8 +444,7 @@ def _simulate(population: Population, p: ParameterSet, take_up: dict | None) -> 
             received[name] = np.bincount(u_household, weights=units[name + "_ontvangen"], minlength=nh)
     households["totaal"] = sum(households[a] for a in ALLOWANCES)
     received["totaal"] = sum(received[a] for a in ALLOWANCES)
-    persons = {"unit": unit, "child_unit": child_unit, "partner": partner, "criterion": pr.criterion, "ht_role": roles}
-    sim = Simulation(population.year, p, population, pr, persons, units, homes, households, received)
+    sim = Simulation(population.year, p, population, st.partners, dict(st.persons), units, homes, households, received)
     sim.details = details
     return sim
 
@@ -367,7 +461,17 @@ HT_NONE, HT_HUURDER, HT_PARTNER, HT_MEDEBEWONER, HT_ONDERHUURDER = 0, 1, 2, 3, 4
 HT_ROLE_NAMES = {HT_NONE: "", HT_HUURDER: "huurder", HT_PARTNER: "partner", HT_MEDEBEWONER: "medebewoner", HT_ONDERHUURDER: "onderhuurder"}
 
 
-def _huurtoeslag(population: Population, p, unit, partner, child_unit, resident, rank):
+def _group_max(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Maximum of ``values`` per group (rows sorted by group); -inf for an empty group."""
+    out = np.full(n_groups, -np.inf)
+    if len(values):
+        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        out[group[starts]] = np.maximum.reduceat(values, starts)
+    return out
+
+
+def _huurtoeslag_structure(population: Population, p, unit, partner, child_unit, resident, rank):
+    """The huurtoeslag household of every rented home: huurder, partner, medebewoners, onderhuurders (Awir art. 2 lid 1 e)."""
     P, H = population.persons, population.households
     n, nh = population.n_persons, population.n_households
     household = P["household"]
@@ -427,48 +531,55 @@ def _huurtoeslag(population: Population, p, unit, partner, child_unit, resident,
     young_child = mede & parent_is_member & (age < p.awir.leeftijd_vrijstelling_medebewoner_kind)
     income = P["income"].astype(float)
     counted = np.where(young_child, np.maximum(income - p.awir.vrijstelling_inkomen_medebewoner_kind, 0.0), income)
-    rekeninkomen = np.bincount(household, weights=np.where(member, counted, 0.0), minlength=nh)
     aantal = np.bincount(household, weights=member.astype(float), minlength=nh).astype(np.int64)
-    n_mede = np.bincount(household, weights=mede.astype(float), minlength=nh)
     age_months = 12 * age + (12 - birth_month)
     aow = member & (age_months >= p.huurtoeslag.pensioengerechtigde_leeftijd)
-    ouderen = np.bincount(household, weights=aow.astype(float), minlength=nh) > 0
     old_enough = member & (age >= p.huurtoeslag.maximale_huurgrens.jongerenleeftijd)
     with_child = member & parent_is_member
     young_disabled = member & P["disability"]
-    hoge = np.bincount(household, weights=(old_enough | with_child | young_disabled).astype(float), minlength=nh) > 0
     assets = P["assets"].astype(float)
-    vermogen = np.bincount(household, weights=np.where((role == HT_HUURDER) | (role == HT_PARTNER), assets, 0.0), minlength=nh)
-    mede_rijk = np.bincount(
-        household, weights=(mede & (assets > p.awir.vermogensgrens.huurtoeslag.alleenstaande)).astype(float), minlength=nh
-    ) > 0
-    uitzondering = H["adapted_home"] | (H["home_for_8plus"] & (aantal >= 8)) | H["acquired_right"]
-    eenpersoons = (aantal == 1)
-    res = ht_rules.huurtoeslag(
-        kale_huur=np.where(renter, H["bare_rent"], 0.0),
-        servicekosten=H["service_costs"],
-        rekeninkomen=rekeninkomen,
-        eenpersoons=eenpersoons,
-        ouderen=ouderen,
-        aantal_personen=aantal,
-        aangepaste_woning=H["adapted_home"],
-        hoge_huurgrens=hoge,
-        uitzondering_huurgrens=uitzondering,
-        vermogen=vermogen,
-        heeft_partner=ht_partner >= 0,
-        medebewoner_boven_vermogensgrens=mede_rijk,
-        huurder_meerderjarig=has_huurder & (age[hu] >= p.huurtoeslag.minimumleeftijd_huurder),
-        p=p,
-    )
-    per_maand = np.where(has_huurder & renter, res["per_maand"], 0.0)
-    award = toekenning(12.0 * per_maand, p)
     homes = {
         "huurder": huurder,
         "partner": ht_partner,
-        "rekeninkomen": rekeninkomen,
+        "rekeninkomen": np.bincount(household, weights=np.where(member, counted, 0.0), minlength=nh),
         "aantal_personen": aantal,
-        "medebewoners": n_mede.astype(np.int64),
-        "huurtoeslag": award,
-        "huurtoeslag_per_maand": np.where(award > 0, per_maand, 0.0),
+        "medebewoners": np.bincount(household, weights=mede.astype(float), minlength=nh).astype(np.int64),
+        "ouderen": np.bincount(household, weights=aow.astype(float), minlength=nh) > 0,
+        "hoge_huurgrens": np.bincount(household, weights=(old_enough | with_child | young_disabled).astype(float), minlength=nh) > 0,
+        "vermogen": np.bincount(household, weights=np.where((role == HT_HUURDER) | (role == HT_PARTNER), assets, 0.0), minlength=nh),
+        # the largest asset of a medebewoner: each one is tested against the limit of a single person
+        "vermogen_medebewoner_max": _group_max(np.where(mede, assets, -np.inf), household, nh),
+        "uitzondering_huurgrens": H["adapted_home"] | (H["home_for_8plus"] & (aantal >= 8)) | H["acquired_right"],
+        "huurder_meerderjarig": has_huurder & (age[hu] >= p.huurtoeslag.minimumleeftijd_huurder),
+        "rents": has_huurder & renter,
+        "takeup_draw": P["takeup_draw"][hu],
     }
-    return homes, res, role
+    return homes, role
+
+
+def _huurtoeslag(population: Population, S: dict, p):
+    """Huurtoeslag per home from its huurtoeslag household (Wet op de huurtoeslag art. 7-21)."""
+    H = population.households
+    renter = H["renter"]
+    res = ht_rules.huurtoeslag(
+        kale_huur=np.where(renter, H["bare_rent"], 0.0),
+        servicekosten=H["service_costs"],
+        rekeninkomen=S["rekeninkomen"],
+        eenpersoons=S["aantal_personen"] == 1,
+        ouderen=S["ouderen"],
+        aantal_personen=S["aantal_personen"],
+        aangepaste_woning=H["adapted_home"],
+        hoge_huurgrens=S["hoge_huurgrens"],
+        uitzondering_huurgrens=S["uitzondering_huurgrens"],
+        vermogen=S["vermogen"],
+        heeft_partner=S["partner"] >= 0,
+        medebewoner_boven_vermogensgrens=S["vermogen_medebewoner_max"] > p.awir.vermogensgrens.huurtoeslag.alleenstaande,
+        huurder_meerderjarig=S["huurder_meerderjarig"],
+        p=p,
+    )
+    per_maand = np.where(S["rents"], res["per_maand"], 0.0)
+    award = toekenning(12.0 * per_maand, p)
+    homes = {k: S[k] for k in ("huurder", "partner", "rekeninkomen", "aantal_personen", "medebewoners")}
+    homes["huurtoeslag"] = award
+    homes["huurtoeslag_per_maand"] = np.where(award > 0, per_maand, 0.0)
+    return homes, res

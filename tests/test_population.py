@@ -91,7 +91,7 @@ def test_truncated_file_is_reported(tmp_path):
 def test_hand_edited_table_violations_are_all_reported(tmp_path, default):
     d = tmp_path / "edited"
     pop = load_population(DEFAULT_DIR)
-    P = pop.persons
+    P = {k: v.copy() for k, v in pop.persons.items()}  # loaded columns are read-only
     married = np.flatnonzero(P["spouse"] >= 0)
     P["spouse"][married[0]] = married[2]  # no longer points back
     kid = np.flatnonzero(P["parent1"] >= 0)[0]

@@ -106,4 +106,4 @@ def cached_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, 
         return load_population(path)
     pop = build_population(year, n_households, seed, log=log)
     save_population(pop, path)
-    return pop
+    return pop.freeze()

@@ -191,13 +191,17 @@ def household_columns(sim: Simulation) -> HouseholdColumns:
 
 
 def weighted_quantile(values, weights, q):
+    """The weighted quantile(s) ``q`` of ``values``: the smallest value whose cumulative weight reaches q of the
+    total. ``q`` may be a number or an array (one sort for all)."""
     values = np.asarray(values, dtype=float)
     weights = np.asarray(weights, dtype=float)
     if values.size == 0:
-        return float("nan")
+        return float("nan") if np.ndim(q) == 0 else np.full(np.shape(q), np.nan)
     order = np.argsort(values)
     cw = np.cumsum(weights[order])
-    return float(values[order][np.searchsorted(cw, q * cw[-1])])
+    pos = np.minimum(np.searchsorted(cw, np.asarray(q) * cw[-1]), len(values) - 1)
+    out = values[order][pos]
+    return float(out) if np.ndim(q) == 0 else out
 
 
 def scalar_statistics(sim: Simulation) -> dict[str, float]:

@@ -128,7 +128,7 @@ def load_population(directory: str | Path) -> Population:
     meta.pop("tables", None)
     meta["path"] = str(directory)
     try:
-        return Population.from_columns(year, P, H, R, meta)
+        return Population.from_columns(year, P, H, R, meta).freeze()
     except InputError as exc:
         raise InputError(f"{directory}: invalid population: {exc}") from None
 

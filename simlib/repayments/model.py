@@ -43,6 +43,9 @@ ASSET_PATHS = tuple(
 )
 
 
+_SITUATIONS_KEPT = 3  # Monte Carlo draws whose populations are kept per population
+
+
 @functools.cache
 def assumptions() -> dict:
     with open(HERE / "assumptions.yaml", encoding="utf-8") as fh:
@@ -319,16 +322,12 @@ def _simulate_year(pop: Population, params: ParameterSet, take_up: dict | None, 
     P = pop.persons
     hh = P["household"]
 
-    # the situation at the start of the year
-    a_est = simulate(_estimate(pop, ev), adv_params, take_up=take_up)
+    # the situation at the start of the year, and the new situation of households with a change
+    est_pop, changed, b_pop, b_est_pop = _situations(pop, ev)
+    a_est = simulate(est_pop, adv_params, take_up=take_up)
     a_true = simulate(pop, params, take_up={})
     over = _over_limit(a_true, params)
-    # the new situation for households with a change
-    changed = np.flatnonzero(ev.kind > 0)
-    b_pop = _new_situation(pop, ev, changed)
-    # estimate rows of the changed population map back to original persons where they exist
-    orig_of_new = _original_rows(pop, b_pop, changed)
-    b_est = simulate(_estimate(b_pop, ev, orig_of_new), adv_params, take_up={})
+    b_est = simulate(b_est_pop, adv_params, take_up={})
     b_true = simulate(b_pop, params, take_up={})
 
     m = ev.month[changed].astype(float)
@@ -400,6 +399,28 @@ def _simulate_year(pop: Population, params: ParameterSet, take_up: dict | None, 
     return YearResult(adv, fin, rep, back, cause, total, problematic, capacity, pop.households["weight"])
 
 
+def _situations(pop: Population, ev: Events) -> tuple[Population, np.ndarray, Population, Population]:
+    """The populations the year is computed on: the estimate at the start of the year, and for the households with a
+    change (rows ``changed``) the new situation and its estimate.
+
+    They depend on the population and the drawn changes only (not on the rules or the reporting levers), so they are
+    kept with the population and reused by every scenario run on the same draws (checked on the arrays themselves).
+    """
+    drawn = (ev.kind, ev.error, ev.rent_factor, ev.new_partner_income)
+    cache = pop.__dict__.setdefault("_situations", [])
+    for key, result in cache:
+        if all(np.array_equal(a, b) for a, b in zip(key, drawn)):
+            return result
+    changed = np.flatnonzero(ev.kind > 0)
+    b_pop = _new_situation(pop, ev, changed)
+    # estimate rows of the changed population map back to original persons where they exist
+    orig_of_new = _original_rows(pop, b_pop, changed)
+    result = (_estimate(pop, ev), changed, b_pop, _estimate(b_pop, ev, orig_of_new))
+    cache.append((drawn, result))
+    del cache[:-_SITUATIONS_KEPT]
+    return result
+
+
 def _original_rows(pop: Population, new: Population, households: np.ndarray) -> np.ndarray:
     """For each person of ``new``: the row of the same person in ``pop`` (-1 for persons added)."""
     pid = pop.persons["person_id"]
@@ -453,18 +474,20 @@ def breakdown(res: YearResult, pop: Population, by: str) -> dict:
     hh = P["household"]
     ge500 = sum((res.repayment[a] >= 500).astype(float) for a in ALLOWANCES)
     if by == "household_type":
-        labels = np.where(H["household_type"] >= 0, np.asarray(TYPES, dtype=object)[np.maximum(H["household_type"], 0)], "onbekend")
+        codes, names = H["household_type"].astype(np.int64), list(TYPES)
     elif by == "profile":
         first = np.r_[True, hh[1:] != hh[:-1]]
-        prof = P["profile"][first]
-        labels = np.where(prof >= 0, np.asarray(PROFILES, dtype=object)[np.maximum(prof, 0)], "onbekend")
+        codes, names = P["profile"][first].astype(np.int64), list(PROFILES)
     else:
         from simlib.compare import _deciles, _standardised_income
 
-        labels = _deciles(_standardised_income(pop), w).astype(str)
-    out = {}
-    for lab in sorted(set(labels.tolist())):
-        sel = labels == lab
-        out[str(lab)] = {"households": float(w[sel].sum()), "repayments_ge_500": float((ge500 * w)[sel].sum()),
-                         "problematic": float(w[sel & res.problematic].sum())}
-    return out
+        codes, names = _deciles(_standardised_income(pop), w) - 1, [str(d) for d in range(1, 11)]
+    codes = np.where(codes >= 0, codes, len(names))  # unknown codes last
+    names = names + ["onbekend"]
+    k = len(names)
+    households = np.bincount(codes, weights=w, minlength=k)
+    repayments = np.bincount(codes, weights=ge500 * w, minlength=k)
+    problematic = np.bincount(codes, weights=w * res.problematic, minlength=k)
+    present = np.bincount(codes, minlength=k) > 0
+    return {names[i]: {"households": float(households[i]), "repayments_ge_500": float(repayments[i]),
+                       "problematic": float(problematic[i])} for i in np.flatnonzero(present)}
