@@ -5,7 +5,7 @@ and the toeslagpartner definition of the Awir, year by year from 2020, to single
 population of all Dutch households.
 
 Main entry points: :func:`calculate_household`, :func:`household_sweep`, :func:`load_parameters`,
-:func:`simulate`, :func:`load_scenario`, :func:`compare`, :func:`population` (the bundled or a cached population of a
+:func:`simulate`, :func:`load_scenario`, :func:`compare`, :func:`default_population` (the bundled or a cached population of a
 year) and :func:`load_population`. The heavier ones (pandas, pyarrow, plotly) are imported on first use.
 """
 
@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "compare": ("simlib.compare", "compare"),
     "load_scenario": ("simlib.scenario", "load_scenario"),
-    "population": ("simlib.population.build", "cached_population"),
+    "default_population": ("simlib.population.build", "cached_population"),
     "load_population": ("simlib.population.store", "load_population"),
 }
 
@@ -47,6 +47,6 @@ __all__ = [
     "load_parameters",
     "load_population",
     "load_scenario",
-    "population",
+    "default_population",
     "simulate",
 ]

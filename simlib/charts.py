@@ -20,7 +20,7 @@ COLOR = {"zorgtoeslag": "#1b9e77", "huurtoeslag": "#d95f02", "kindgebonden_budge
 def finish(fig: go.Figure, height: int = 440) -> go.Figure:
     """House style: white template, room for the source line below the axes."""
     fig.update_layout(
-        template="plotly_white", height=height, margin={"t": 60, "b": 110, "l": 70, "r": 30},
+        template="plotly_white", height=height, margin={"t": 60, "b": 110, "l": 70, "r": 30} | dict(fig.layout.margin.to_plotly_json()),
         annotations=list(fig.layout.annotations)
         + [dict(text=t("source"), xref="paper", yref="paper", x=0, y=0, yshift=-80, yanchor="top", showarrow=False,
                  font={"size": 10}, xanchor="left")],
@@ -85,6 +85,34 @@ def repayment_change(repayments: dict) -> go.Figure:
                     text=[f"{repayments[label][k] / 1e3:,.0f}k" for k in keys], textposition="outside")
     fig.update_layout(barmode="group", title=t("repay_change_title"), yaxis_title=t("households_thousands"))
     return finish(fig)
+
+
+def scenario_costs(table: pd.DataFrame) -> go.Figure:
+    """Change in spending per scenario (from :func:`simlib.compare.ranked_summary`), stacked by allowance."""
+    df = table.iloc[::-1]
+    labels = [f"{n} ({y})" for n, y in zip(df["name"], df["year"])]
+    fig = go.Figure()
+    for a in ALLOWANCES:
+        fig.add_bar(y=labels, x=df[f"{a}_mln"], name=t(a), orientation="h", marker_color=COLOR[a],
+                    customdata=np.c_[df["winners"], df["losers"]],
+                    hovertemplate="%{y}: € %{x:,.0f} mln<br>winners %{customdata[0]:,.0f}, losers %{customdata[1]:,.0f}<extra></extra>")
+    height = max(440, 28 * len(df) + 200)
+    fig.update_layout(barmode="relative", title=t("scenarios_cost_title"), xaxis_title=t("eur_mln_year"), height=height,
+                      margin={"l": 340})
+    return finish(fig, height=height)
+
+
+def scenario_repayments(table: pd.DataFrame) -> go.Figure:
+    """Change in repayments of EUR 500 or more and in problematic repayments per scenario (thousands)."""
+    df = table.iloc[::-1]
+    labels = [f"{n} ({y})" for n, y in zip(df["name"], df["year"])]
+    fig = go.Figure()
+    fig.add_bar(y=labels, x=df["repayments_ge_500_change"] / 1e3, name=t("count_ge_500"), orientation="h", marker_color="#2166ac")
+    fig.add_bar(y=labels, x=df["problematic_change"] / 1e3, name=t("problematic"), orientation="h", marker_color="#b2182b")
+    height = max(440, 34 * len(df) + 200)
+    fig.update_layout(barmode="group", title=t("scenarios_repay_title"), xaxis_title=t("households_thousands"), height=height,
+                      margin={"l": 340})
+    return finish(fig, height=height)
 
 
 def baseline_totals(summary: dict) -> go.Figure:

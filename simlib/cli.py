@@ -111,6 +111,7 @@ def cmd_run(args) -> int:
     write_text_atomic(out / "summary.json", json.dumps(summary, indent=2) + "\n")
     write_text_atomic(out / "validation.txt", text)
     _log(f"wrote {out / 'summary.json'} and {out / 'validation.txt'}")
+    _log("next: open the notebook suite with  .venv/bin/jupyter lab notebooks/  (start with 00_index.ipynb)")
     return 0
 
 

@@ -27,41 +27,23 @@ BUCKETS = ("loss > 5%", "loss ≤ 5%", "no change", "gain ≤ 5%", "gain > 5%")
 EURO_BINS = [-np.inf, -2000, -1000, -500, -100, -0.5, 0.5, 100, 500, 1000, 2000, np.inf]
 EURO_LABELS = ["< -2,000", "-2,000 to -1,000", "-1,000 to -500", "-500 to -100", "-100 to 0", "no change",
                "0 to 100", "100 to 500", "500 to 1,000", "1,000 to 2,000", "> 2,000"]
-REPAYMENT_KEYS = ("count", "count_ge_500", "count_ge_1500", "problematic", "amount", "backpayment_count", "backpayment_amount")
-
-
 def repayment_comparison(baseline: Scenario, reform: Scenario, pop: Population, year: int, seeds: int) -> tuple[dict, dict]:
     """Repayments and back-payments of the year under baseline and reform (the same events for both)."""
-    from simlib.repayments.model import Levers, breakdown, draw_events, simulate_year, summarise
+    from simlib.repayments.runs import REPAYMENT_KEYS, mean_and_interval, repayment_runs
 
     if seeds <= 0:
         return {"status": "not computed (repayment_seeds = 0)"}, {}
-    runs = {"baseline": [], "reform": []}
-    tables = {}
-    for k in range(seeds):
-        seed = 20200101 + k
-        for label, sc in (("baseline", baseline), ("reform", reform)):
-            levers = Levers.from_scenario(sc.repayments)
-            res = simulate_year(pop, sc.parameter_set(year), sc.take_up(pop.meta.get("take_up")), draw_events(pop, seed, levers), levers)
-            runs[label].append(summarise(res))
-            if k == 0:
-                for by in ("household_type", "decile", "profile"):
-                    b = breakdown(res, pop, by)
-                    df = pd.DataFrame([{by: key, **v} for key, v in b.items()])
-                    tables.setdefault(f"repayments_by_{by}", []).append(df.assign(run=label))
+    runs, tables = {}, {}
+    for label, sc in (("baseline", baseline), ("reform", reform)):
+        runs[label], t = repayment_runs(sc, pop, year, seeds)
+        for name, df in t.items():
+            tables.setdefault(name, []).append(df.assign(run=label))
     out = {"status": "modelled", "seeds": seeds, "method": "mean over the Monte Carlo runs of the year's events; the interval is min-max"}
     for label in ("baseline", "reform"):
-        rs = runs[label]
-        out[label] = {key: float(np.mean([r[key] for r in rs])) for key in REPAYMENT_KEYS}
-        out[label]["per_allowance"] = {
-            a: {key: float(np.mean([r["per_allowance"][a][key] for r in rs])) for key in ("count_ge_500", "count_ge_1500", "amount", "backpayment_amount")}
-            | {"causes_ge_500": {c: float(np.mean([r["per_allowance"][a]["causes_ge_500"][c] for r in rs])) for c in rs[0]["per_allowance"][a]["causes_ge_500"]}}
-            for a in ALLOWANCES
-        }
-        out[label]["interval"] = {key: [float(np.min([r[key] for r in rs])), float(np.max([r[key] for r in rs]))] for key in REPAYMENT_KEYS}
-    changes = [np.array([runs["reform"][i][key] - runs["baseline"][i][key] for key in REPAYMENT_KEYS]) for i in range(seeds)]
-    out["change"] = {key: float(np.mean([c[j] for c in changes])) for j, key in enumerate(REPAYMENT_KEYS)}
-    out["change_interval"] = {key: [float(np.min([c[j] for c in changes])), float(np.max([c[j] for c in changes]))] for j, key in enumerate(REPAYMENT_KEYS)}
+        out[label] = mean_and_interval(runs[label])
+    changes = [{key: r[key] - b[key] for key in REPAYMENT_KEYS} for b, r in zip(runs["baseline"], runs["reform"])]
+    out["change"] = {key: float(np.mean([c[key] for c in changes])) for key in REPAYMENT_KEYS}
+    out["change_interval"] = {key: [float(np.min([c[key] for c in changes])), float(np.max([c[key] for c in changes]))] for key in REPAYMENT_KEYS}
     return out, {name: pd.concat(parts, ignore_index=True) for name, parts in tables.items()}
 
 

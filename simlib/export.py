@@ -20,11 +20,25 @@ from simlib.io import write_atomic
 _SERVER = False
 
 
+def _browser() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def png_available() -> bool:
+    """Whether PNG export can run here (kaleido needs a Chromium)."""
+    return _browser() is not None
+
+
+def briefing_formats() -> tuple[str, ...]:
+    """HTML always, PNG too where a Chromium is installed."""
+    return ("html", "png") if png_available() else ("html",)
+
+
 def _start_kaleido() -> None:
     global _SERVER
     if _SERVER:
         return
-    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    browser = _browser()
     if browser is None:
         raise InputError("PNG export needs Chromium (Debian: apt install chromium); HTML export works without it")
     import os

@@ -462,3 +462,43 @@ def sweep_cliffs(df, x: str, minimum_drop: float = 100.0) -> list[tuple[float, f
                 j += 1
             out.append((float(xs[i - 1] + xs[i]) / 2, float(xs[j]), a))
     return out
+
+
+# default sweep ranges: (from, to, step) per variable
+SWEEP_RANGES = {"income": (0.0, 80_000.0, 100.0), "assets": (0.0, 200_000.0, 250.0), "rent": (200.0, 1_400.0, 2.5)}
+
+
+def sweep_grid(household: dict, x: str, person: str | None = None, points: int | None = None) -> np.ndarray:
+    """A grid for :func:`household_sweep` over ``x`` (income, assets or rent) that covers the household's own value
+    and the range where the allowances phase out."""
+    if x not in SWEEP_RANGES:
+        raise InputError(f"sweep: {x!r} is not one of {', '.join(SWEEP_RANGES)}")
+    lo, hi, step = SWEEP_RANGES[x]
+    hh = parse_household(household)
+    if x == "rent" and hh.rent is not None:
+        hi = max(hi, 1.5 * float(hh.rent.bare_rent))
+    elif x != "rent":
+        field = "income" if x == "income" else "assets"
+        own = max((float(getattr(q, field) or 0.0) for q in hh.persons if person in (None, q.id)), default=0.0)
+        hi = max(hi, 1.5 * own)
+    if points:
+        return np.linspace(lo, hi, points)
+    return np.arange(lo, hi + step / 2, step)
+
+
+def compare_household(household: dict, scenario) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+    """The household under current law and under ``scenario``: the yearly allowances (euros) and, per adult, the
+    toeslagpartner with the criterion (Awir art. 3) that makes them partners."""
+    import pandas as pd
+
+    base = calculate_household(household, explain=True)
+    reform = calculate_household(household, explain=True, scenario=scenario)
+    amounts = pd.DataFrame({"baseline": {**base["annual"], "totaal": base["total_annual"]},
+                            "reform": {**reform["annual"], "totaal": reform["total_annual"]}})
+    amounts["change"] = amounts["reform"] - amounts["baseline"]
+    partners = pd.DataFrame([
+        {"person": pid, "toeslagpartner_baseline": info["toeslagpartner"], "reason_baseline": info["reden"],
+         "toeslagpartner_reform": reform["persons"][pid]["toeslagpartner"], "reason_reform": reform["persons"][pid]["reden"]}
+        for pid, info in base["persons"].items()
+    ]).set_index("person")
+    return amounts, partners

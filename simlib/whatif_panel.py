@@ -24,11 +24,11 @@ from simlib.io import write_text_atomic
 from simlib.labels import t
 from simlib.whatif import CHOICES, WhatIf, scenario_yaml
 
-SLIDER_STYLE = {"description_width": "150px"}
-SLIDER_LAYOUT = widgets.Layout(width="370px")
+SLIDER_STYLE = {"description_width": "190px"}
+SLIDER_LAYOUT = widgets.Layout(width="430px")
 
 
-def _slider(cls, label: str, value, lo, hi, step, fmt: str | None = None):
+def _slider(cls, label: str, value, lo, hi, step, fmt: str | None = ",d"):
     kw = {"readout_format": fmt} if fmt else {}
     return cls(value=value, min=lo, max=hi, step=step, description=label, continuous_update=False, style=SLIDER_STYLE,
                layout=SLIDER_LAYOUT, **kw)
@@ -59,9 +59,9 @@ class WhatIfPanel:
                                                           d["vermogensgrens_kindgebonden_budget"], 0, 300_000, 500),
             "vermogenstoets": self._dropdown("lever_vermogenstoets", "vermogenstoets", d),
             "afbouw": _slider(widgets.FloatSlider, t("lever_afbouw"), d["afbouw"], 0, 100, 1, ".0f"),
-            "maximale_huurgrens": self._dropdown("lever_rent", "maximale_huurgrens", d),
+            "maximale_huurgrens": self._dropdown("lever_werking", "maximale_huurgrens", d),
             "huurgrens_bedrag": _slider(widgets.FloatSlider, t("lever_huurgrens_bedrag"), d["huurgrens_bedrag"], 500, 1500, 5, ".2f"),
-            "toeslagpartner": self._dropdown("lever_partner", "toeslagpartner", d),
+            "toeslagpartner": self._dropdown("", "toeslagpartner", d),
             "uurprijs_dagopvang": _slider(widgets.FloatSlider, t("lever_uurprijs"), d["uurprijs_dagopvang"], 5, 20, 0.05, ".2f"),
             "kgb_bedrag_per_kind": _slider(widgets.IntSlider, t("lever_kgb_bedrag"), d["kgb_bedrag_per_kind"], 0, 6000, 10),
             "alo_kop": _slider(widgets.IntSlider, t("lever_alo"), d["alo_kop"], 0, 8000, 10),
@@ -96,14 +96,13 @@ class WhatIfPanel:
             header("lever_kot"), c["uurprijs_dagopvang"],
             header("lever_kgb"), c["kgb_bedrag_per_kind"], c["alo_kop"],
             widgets.HBox([reset, save]), export,
-        ], layout=widgets.Layout(width="400px", min_width="400px"))
-        right = widgets.VBox([self.headline, self.status, self.figures["cost"],
-                              widgets.HBox(list(self.figures.values())[1:])], layout=widgets.Layout(flex="1"))
+        ], layout=widgets.Layout(width="450px", min_width="450px"))
+        right = widgets.VBox([self.headline, self.status, *self.figures.values()], layout=widgets.Layout(flex="1"))
         self.widget = widgets.HBox([left, right]).add_class("whatif-panel")
         self._show(self.answer)
 
     def _dropdown(self, label: str, key: str, defaults: dict):
-        return widgets.Dropdown(options=[(t(o), o) for o in CHOICES[key]], value=defaults[key], description=t(label) if key != "toeslagpartner" else "",
+        return widgets.Dropdown(options=[(t(o), o) for o in CHOICES[key]], value=defaults[key], description=t(label) if label else "",
                                 style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
 
     @property

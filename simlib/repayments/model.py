@@ -43,7 +43,7 @@ ASSET_PATHS = tuple(
 )
 
 
-_SITUATIONS_KEPT = 3  # Monte Carlo draws whose populations are kept per population
+_SITUATIONS_KEPT = 5  # Monte Carlo draws whose populations are kept per population
 
 
 @functools.cache

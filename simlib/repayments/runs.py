@@ -1,0 +1,79 @@
+"""Monte Carlo runs of the year of advances and repayments for a scenario, and the fit against official figures."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from simlib.model import Population
+from simlib.repayments.model import Levers, breakdown, draw_events, simulate_year, summarise
+from simlib.scenario import Scenario
+
+SEED0 = 20200101  # run k uses seed SEED0 + k: baseline and reform of a comparison share the year's events
+REPAYMENT_KEYS = ("count", "count_ge_500", "count_ge_1500", "problematic", "amount", "backpayment_count", "backpayment_amount")
+BREAKDOWNS = ("household_type", "decile", "profile")
+OFFICIAL = Path(__file__).resolve().parents[2] / "data" / "targets" / "official_aggregates.yaml"
+
+
+def repayment_runs(scenario: Scenario, pop: Population, year: int, seeds: int, tables: bool = True) -> tuple[list[dict], dict[str, pd.DataFrame]]:
+    """``seeds`` runs of the year under ``scenario``: the summary of each run (see :func:`summarise`) and, from the
+    first run, the repayments by household type, income decile and work profile."""
+    levers = Levers.from_scenario(scenario.repayments)
+    params = scenario.parameter_set(year)
+    take_up = scenario.take_up(pop.meta.get("take_up"))
+    runs, out_tables = [], {}
+    for k in range(seeds):
+        res = simulate_year(pop, params, take_up, draw_events(pop, SEED0 + k, levers), levers)
+        runs.append(summarise(res))
+        if k == 0 and tables:
+            for by in BREAKDOWNS:
+                out_tables[f"repayments_by_{by}"] = pd.DataFrame([{by: key, **v} for key, v in breakdown(res, pop, by).items()])
+    return runs, out_tables
+
+
+def mean_and_interval(runs: list[dict]) -> dict:
+    """The mean over runs of every count and amount (also per allowance and cause), and the min-max interval."""
+    out = {key: float(np.mean([r[key] for r in runs])) for key in REPAYMENT_KEYS}
+    first = runs[0]["per_allowance"]
+    out["per_allowance"] = {
+        a: {key: float(np.mean([r["per_allowance"][a][key] for r in runs])) for key in ("count_ge_500", "count_ge_1500", "amount", "backpayment_amount")}
+        | {"causes_ge_500": {c: float(np.mean([r["per_allowance"][a]["causes_ge_500"][c] for r in runs])) for c in first[a]["causes_ge_500"]}}
+        for a in first
+    }
+    out["interval"] = {key: [float(np.min([r[key] for r in runs])), float(np.max([r[key] for r in runs]))] for key in REPAYMENT_KEYS}
+    return out
+
+
+@cache
+def official_figures() -> dict[str, dict]:
+    """The official repayment figures (data/targets/official_aggregates.yaml) by name."""
+    with open(OFFICIAL, encoding="utf-8") as fh:
+        return {d["name"]: d for d in yaml.safe_load(fh)["targets"]}
+
+
+# model statistic -> (official figure, tuned to it?)
+FIT = {
+    "count_ge_500": ("advances_with_repayment_ge_500", True),
+    "problematic": ("households_repayment_problematic", True),
+    "count": ("terugvorderingen_count", False),
+    "amount": ("terugvorderingen_amount", False),
+    "backpayment_count": ("nabetalingen_count", False),
+    "backpayment_amount": ("nabetalingen_amount", False),
+}
+
+
+def fit_table(result: dict) -> pd.DataFrame:
+    """The simulated year (mean and interval, from :func:`mean_and_interval`) against the official figures, with
+    whether the model was tuned to each figure (see docs/repayments.md)."""
+    off = official_figures()
+    rows = []
+    for stat, (name, tuned) in FIT.items():
+        o = off[name]
+        rows.append({"statistic": stat, "official": float(o["value"]), "official_year": o["year"], "simulated": result[stat],
+                     "low": result["interval"][stat][0], "high": result["interval"][stat][1],
+                     "deviation": result[stat] / float(o["value"]) - 1, "tuned": tuned, "source": o["source"]})
+    return pd.DataFrame(rows)
