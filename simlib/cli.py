@@ -144,6 +144,40 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def cmd_complexity(args) -> int:
+    from simlib.complexity import assess_all, load_thresholds
+    from simlib.complexity.report import _md_table, overview, write_report
+    from simlib.population.store import load_population
+    from simlib.scenario import load_scenario
+
+    if args.all == bool(args.scenario):
+        raise SimlibError("complexity: give one or more scenario files, or --all for every shipped proposal")
+    baseline = load_scenario(args.baseline) if args.baseline else None
+    results = assess_all(None if args.all else args.scenario, baseline,
+                         load_population(args.population) if args.population else None, year=args.year,
+                         thresholds=load_thresholds(args.thresholds), decision_date=args.decision_date,
+                         repayment_seeds=args.repayment_runs, log=_log)
+    out = Path(args.out)
+    for key, a in results.items():
+        write_report(a, out / key if len(results) > 1 else out)
+        print(f"{key} ({a.year}): " + ", ".join(f"{r['label']}: {r['rating']}" for r in a.box[:1] + a.box[-1:]))
+    if len(results) > 1:
+        table = overview(results)
+        write_text_atomic(out / "overview.md", "# Uitvoeringstoetsen (indicatief): overzicht\n\n" + _md_table(table.reset_index(names="onderdeel")) + "\n")
+        write_atomic(out / "overview.csv", lambda tmp: table.to_csv(tmp))
+    _log(f"wrote report.md, report.html and complexity.json for {len(results)} scenario(s) to {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="simlib", description="The toeslagen policy simulator.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -173,6 +207,18 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--seeds", type=int, default=4, help="extra population seeds for the interval (default 4; 0 = none)")
     c.add_argument("--repayment-runs", type=int, default=3, help="Monte Carlo runs of the year's events for the repayments (default 3; 0 = skip)")
     c.set_defaults(func=cmd_compare)
+
+    cx = sub.add_parser("complexity", help="an indicative uitvoeringstoets of a scenario: summary box and the indicators behind it")
+    cx.add_argument("scenario", nargs="*", help="scenario YAML file(s) (or names in scenarios/)")
+    cx.add_argument("--all", action="store_true", help="every shipped proposal (one directory each, plus overview.md)")
+    cx.add_argument("--out", required=True, help="output directory (report.md, report.html, complexity.json)")
+    cx.add_argument("--baseline", help="baseline scenario (default: current law of the year)")
+    cx.add_argument("--population", help="population directory (default: the bundled or a cached one for the year)")
+    cx.add_argument("--year", type=int, help="berekeningsjaar (default: the scenario's year)")
+    cx.add_argument("--thresholds", help="your own rating thresholds (same layout as simlib/complexity/thresholds.yaml)")
+    cx.add_argument("--decision-date", type=_date, default=None, help="date of the decision, for the earliest start (default today)")
+    cx.add_argument("--repayment-runs", type=int, default=1, help="Monte Carlo runs of the year for the repayments (default 1)")
+    cx.set_defaults(func=cmd_complexity)
 
     po = sub.add_parser("population", help="build or validate a synthetic population")
     psub = po.add_subparsers(dest="population_command", required=True)

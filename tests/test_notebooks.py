@@ -10,7 +10,7 @@ papermill = pytest.importorskip("papermill")
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 EXPECTED = ["00_index", "01_baseline_en_kalibratie", "02_voorstellen_vergelijken", "03_terugvorderingen",
-            "05_what_if", "06_huishouden"]  # 04_uitvoeringstoets follows with the complexity report
+            "04_uitvoeringstoets", "05_what_if", "06_huishouden"]
 
 
 def cells(nb):

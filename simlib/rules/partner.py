@@ -215,8 +215,11 @@ def toeslagpartners(persons: dict, relations: dict, p) -> PartnerResult:
     younger = np.minimum(age[pi], age[pj])
     foster_young = younger < foster_limit if foster_limit is not None else np.ones(len(pi), dtype=bool)
     pleeg = np.isin(kind, FOSTER) & foster_young & request[pi] & request[pj]
-    exclusion[(pair_criterion != GEEN) & pleeg] = PLEEGKIND
-    exclusion[(pair_criterion != GEEN) & verwant] = VERWANT
+    # relatives are recorded as such also where an exception to criterion e would have blocked it: being relatives
+    # is the reason they are not partners, whatever else applies
+    candidate = (pair_criterion != GEEN) | e_only_blocked
+    exclusion[candidate & pleeg] = PLEEGKIND
+    exclusion[candidate & verwant] = VERWANT
 
     # art. 3a: the spouse of a belanghebbende in a shelter for domestic violence
     opvang_3a = tp.opvang_uitzondering
