@@ -280,11 +280,12 @@ def calculate_household(household: dict, explain: bool = True, scenario=None) ->
     sim = simulate(pop, p)
     u, homes = sim.units, sim.homes
     annual = {a: int(sim.households[a][0]) for a in ALLOWANCES}
+    m = sim.details["monthly"]
     monthly = {
-        "zorgtoeslag": _num(u["zorgtoeslag_per_maand"].sum()),
-        "huurtoeslag": _num(homes["huurtoeslag_per_maand"][0]),
-        "kindgebonden_budget": _num(u["kindgebonden_budget_per_maand"].sum()),
-        "kinderopvangtoeslag": _num(u["kinderopvangtoeslag_per_maand"].sum()),
+        "zorgtoeslag": _num(m["zorgtoeslag"].sum()),
+        "huurtoeslag": _num(m["huurtoeslag"][0]),
+        "kindgebonden_budget": _num(m["kindgebonden_budget"].sum()),
+        "kinderopvangtoeslag": _num(m["kinderopvangtoeslag"].sum()),
     }
     result: dict[str, Any] = {"year": hh.year, "annual": annual, "monthly": monthly, "total_annual": int(sum(annual.values()))}
     if explain:
@@ -313,7 +314,7 @@ def _explain(sim, ids, p) -> dict:
             "vermogen": _num(u["vermogen"][k]),
             "zorgtoeslag": {
                 "annual": int(u["zorgtoeslag"][k]),
-                "monthly": _num(u["zorgtoeslag_per_maand"][k]),
+                "monthly": _num(sim.details["monthly"]["zorgtoeslag"][k]),
                 "maanden": int(u["zorgtoeslag_maanden"][k]),
                 "standaardpremie": _num(zt["standaardpremie"][k]),
                 "drempelinkomen": _num(p.zorgtoeslag.drempelinkomen),
@@ -326,7 +327,7 @@ def _explain(sim, ids, p) -> dict:
             i = kgb_pos[k]
             unit["kindgebonden_budget"] = {
                 "annual": int(u["kindgebonden_budget"][k]),
-                "monthly": _num(u["kindgebonden_budget_per_maand"][k]),
+                "monthly": _num(sim.details["monthly"]["kindgebonden_budget"][k]),
                 "kinderen_per_maand": counts["kinderen"][i].tolist(),
                 "basis_per_jaar_per_maand": [_num(x) for x in kgb["basis"][i]],
                 "drempelinkomen": _num(kgb["drempel"][i]),
@@ -339,7 +340,7 @@ def _explain(sim, ids, p) -> dict:
         if mine:
             unit["kinderopvangtoeslag"] = {
                 "annual": int(u["kinderopvangtoeslag"][k]),
-                "monthly": _num(u["kinderopvangtoeslag_per_maand"][k]),
+                "monthly": _num(sim.details["monthly"]["kinderopvangtoeslag"][k]),
                 "kinderen": [
                     {
                         "id": ids[care[j]],
@@ -357,7 +358,7 @@ def _explain(sim, ids, p) -> dict:
 
     h = sim.details["huurtoeslag"]
     homes = sim.homes
-    huurtoeslag: dict[str, Any] = {"annual": int(homes["huurtoeslag"][0]), "monthly": _num(homes["huurtoeslag_per_maand"][0])}
+    huurtoeslag: dict[str, Any] = {"annual": int(homes["huurtoeslag"][0]), "monthly": _num(sim.details["monthly"]["huurtoeslag"][0])}
     if sim.population.households["renter"][0]:
         roles = P["ht_role"]
         huurtoeslag.update(

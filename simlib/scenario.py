@@ -168,7 +168,7 @@ class Scenario:
 
 def _format(exc: ValidationError, where: str) -> str:
     err = exc.errors()[0]
-    loc = ".".join(str(x) for x in err["loc"] if x != "from_") or "(top level)"
+    loc = ".".join(_show(x) for x in err["loc"] if x != "from_") or "(top level)"
     msg = err["msg"]
     if err["type"] == "extra_forbidden":
         allowed = {

@@ -29,6 +29,16 @@ def claims(monthly_amount, draw, intercept: float, slope: float):
     return np.asarray(draw) < probability(monthly_amount, intercept, slope)
 
 
+def received(award, draw, intercept: float, slope: float):
+    """The award of the units that claim, 0 for the others (the probability is computed for positive awards only)."""
+    award = np.asarray(award)
+    out = np.zeros_like(award)
+    pos = np.flatnonzero(award > 0)
+    a = award[pos]
+    out[pos] = np.where(np.asarray(draw)[pos] < probability(a / 12.0, intercept, slope), a, 0.0)
+    return out
+
+
 def solve_intercept(monthly_amount, weight, non_take_up: float, slope: float) -> float:
     """The intercept at which the weighted expected non-take-up among the entitled equals ``non_take_up``."""
     from scipy.optimize import brentq  # imported here: scipy is only needed when calibrating

@@ -139,11 +139,12 @@ def test_cli_validate_and_run(tmp_path):
 def test_simulation_in_blocks_equals_one_block(default, monkeypatch):
     import importlib
 
-    S = importlib.import_module("simlib.simulate")
+    S = importlib.import_module("simlib.structure")
+    from simlib.simulate import simulate
 
-    whole = S.simulate(default)
+    whole = simulate(default)
     monkeypatch.setattr(S, "CHUNK_HOUSEHOLDS", 7_000)
-    blocks = S.simulate(default)
+    blocks = simulate(default)  # the structure too is built in blocks (the block size is part of its cache key)
     for name in whole.households:
         assert np.array_equal(whole.households[name], blocks.households[name]), name
         assert np.array_equal(whole.received[name], blocks.received[name]), name
@@ -153,3 +154,7 @@ def test_simulation_in_blocks_equals_one_block(default, monkeypatch):
         assert np.array_equal(whole.persons[name], blocks.persons[name]), name
     assert np.array_equal(whole.homes["huurder"], blocks.homes["huurder"])
     assert np.array_equal(whole.partners.pair_i, blocks.partners.pair_i)
+    for name in ("zorgtoeslag", "huurtoeslag"):  # rule details, merged from the blocks on demand
+        for key in whole.details[name]:
+            assert np.array_equal(whole.details[name][key], blocks.details[name][key]), (name, key)
+    assert np.array_equal(whole.details["kinderopvangtoeslag"][0], blocks.details["kinderopvangtoeslag"][0])

@@ -88,7 +88,7 @@ def test_scenario_against_itself_changes_no_repayments(pop):
 def test_year_in_blocks_equals_one_block(pop, monkeypatch):
     import importlib
 
-    S = importlib.import_module("simlib.simulate")
+    S = importlib.import_module("simlib.structure")
     p = load_parameters(2020)
     ev = draw_events(pop, 3)
     whole = summarise(simulate_year(pop, p, pop.meta["take_up"], ev))

@@ -19,7 +19,7 @@ from simlib.model import Population
 from simlib.parameters import ParameterSet, load_parameters
 from simlib.rules.partner import GEEN_STEL, OPVANG_3A
 from simlib.scenario import VARIANTS, Scenario
-from simlib.simulate import ALLOWANCES, Simulation, simulate, structure
+from simlib.simulate import ALLOWANCES, Simulation, huurtoeslag_over_asset_limit, simulate, structure
 from simlib.takeup import probability
 
 HERE = Path(__file__).resolve().parent
@@ -147,8 +147,8 @@ def data_needs(diff: dict, need_base: set[str], need_reform: set[str]) -> list[d
 def _unit_amounts(sim: Simulation, allowance: str) -> tuple[np.ndarray, np.ndarray]:
     """Yearly entitlement per claimant (unit, or home for huurtoeslag) and the claimant's household row."""
     if allowance == "huurtoeslag":
-        return sim.homes["huurtoeslag"], np.arange(len(sim.homes["huurtoeslag"]))
-    return sim.units[allowance], sim.units["household"]
+        return sim.homes["huurtoeslag"].astype(float), np.arange(len(sim.homes["huurtoeslag"]))
+    return sim.units[allowance].astype(float), sim.units["household"]
 
 
 def citizens(base: Simulation, reform: Simulation, summary: dict, take_up: dict | None) -> dict:
@@ -223,8 +223,7 @@ def _assets_above_limit(sim: Simulation, p: ParameterSet) -> np.ndarray:
         lim = getattr(p.awir.vermogensgrens, a)
         over = (u["vermogen"] > np.where(u["has_partner"], lim.partners, lim.alleenstaande)) & (u[a] > 0)
         out[u["household"][over]] = True
-    ht = sim.details["huurtoeslag"]
-    out |= ht["boven_vermogensgrens"] & (sim.homes["huurtoeslag"] > 0)
+    out |= huurtoeslag_over_asset_limit(sim) & (sim.homes["huurtoeslag"] > 0)
     return out
 
 
@@ -334,7 +333,7 @@ def counterfactual(name: str, pop: Population, p: ParameterSet) -> Population:
 def fraud_gain(name: str, sim: Simulation, p: ParameterSet, minimum_gain: float) -> dict:
     """Households that would gain at least ``minimum_gain`` a year by the false declaration, and how much."""
     cf = simulate(counterfactual(name, sim.population, p), p, take_up={})
-    gain = cf.households["totaal"] - sim.households["totaal"]
+    gain = cf.households["totaal"].astype(float) - sim.households["totaal"]
     w = sim.population.households["weight"]
     exposed = gain >= minimum_gain
     return {"households": float(w[exposed].sum()),

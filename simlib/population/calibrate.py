@@ -107,7 +107,7 @@ def calibrate(sim_entitled, targets: list[dict], non_take_up: dict, slope: float
             else:
                 cw = w[sim_entitled.units["household"]]
             pos = amounts > 0
-            take_up[a] = {"intercept": solve_intercept(amounts[pos] / 12.0, cw[pos], non_take_up[a], slope), "slope": slope}
+            take_up[a] = {"intercept": solve_intercept(amounts[pos].astype(float) / 12.0, cw[pos], non_take_up[a], slope), "slope": slope}
         _apply_take_up(sim_entitled, take_up)
         if dynamic:
             X[:, dynamic], T[dynamic] = design_matrix(household_columns(sim_entitled), [targets[i] for i in dynamic])
@@ -149,9 +149,9 @@ def _apply_take_up(sim, take_up):
     heads = sim.units["head"]
     for a in ("zorgtoeslag", "kindgebonden_budget", "kinderopvangtoeslag"):
         t = take_up[a]
-        sim.units[a + "_ontvangen"] = np.where(claims(sim.units[a] / 12.0, draw[heads], t["intercept"], t["slope"]), sim.units[a], 0.0)
+        amount = sim.units[a].astype(float)
+        sim.units[a + "_ontvangen"] = np.where(claims(amount / 12.0, draw[heads], t["intercept"], t["slope"]), amount, 0.0)
     t = take_up["huurtoeslag"]
     huurder = np.maximum(sim.homes["huurder"], 0)
-    sim.homes["huurtoeslag_ontvangen"] = np.where(
-        claims(sim.homes["huurtoeslag"] / 12.0, draw[huurder], t["intercept"], t["slope"]), sim.homes["huurtoeslag"], 0.0
-    )
+    amount = sim.homes["huurtoeslag"].astype(float)
+    sim.homes["huurtoeslag_ontvangen"] = np.where(claims(amount / 12.0, draw[huurder], t["intercept"], t["slope"]), amount, 0.0)

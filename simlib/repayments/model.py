@@ -247,6 +247,8 @@ def _estimate(pop: Population, ev: Events, rows: np.ndarray | None = None) -> Po
 
 def _over_limit(sim: Simulation, p: ParameterSet) -> dict[str, np.ndarray]:
     """Per household and allowance: a unit (or the home) fails the asset test."""
+    from simlib.simulate import huurtoeslag_over_asset_limit
+
     n = sim.population.n_households
     u = sim.units
     out = {}
@@ -254,7 +256,7 @@ def _over_limit(sim: Simulation, p: ParameterSet) -> dict[str, np.ndarray]:
         lim = getattr(p.awir.vermogensgrens, a)
         over = u["vermogen"] > np.where(u["has_partner"], lim.partners, lim.alleenstaande)
         out[a] = np.bincount(u["household"], weights=over.astype(float), minlength=n) > 0
-    out["huurtoeslag"] = sim.details["huurtoeslag"]["boven_vermogensgrens"] & (sim.homes["huurder"] >= 0)
+    out["huurtoeslag"] = huurtoeslag_over_asset_limit(sim)
     out["kinderopvangtoeslag"] = np.zeros(n, dtype=bool)
     return out
 
@@ -291,8 +293,9 @@ def simulate_year(pop: Population, params: ParameterSet, take_up: dict | None, e
     Households are independent, so a large population is run in blocks of households (flat memory); the result is
     the same as in one block.
     """
-    from simlib.simulate import CHUNK_HOUSEHOLDS, _slice
+    from simlib import structure as S
 
+    CHUNK_HOUSEHOLDS = S.CHUNK_HOUSEHOLDS
     nh = pop.n_households
     if nh <= CHUNK_HOUSEHOLDS:
         return _simulate_year(pop, params, take_up, ev, levers)
@@ -300,7 +303,7 @@ def simulate_year(pop: Population, params: ParameterSet, take_up: dict | None, e
     hh = pop.persons["household"]
     for h0 in range(0, nh, CHUNK_HOUSEHOLDS):
         h1 = min(h0 + CHUNK_HOUSEHOLDS, nh)
-        block, p0 = _slice(pop, h0, h1)
+        block, p0 = S._slice(pop, h0, h1)
         p1 = int(np.searchsorted(hh, h1))
         bev = Events(ev.kind[h0:h1], ev.month[h0:h1], ev.reported[h0:h1], ev.error[p0:p1], ev.income_reported[p0:p1],
                      ev.knows_assets[h0:h1], ev.rent_factor[h0:h1], ev.new_partner_income[h0:h1], ev.seed)
@@ -348,17 +351,18 @@ def _simulate_year(pop: Population, params: ParameterSet, take_up: dict | None, 
     adv, fin, rep, back, cause = {}, {}, {}, {}, {}
     claims_any = np.zeros(n, dtype=bool)
     for a in ALLOWANCES:
-        adv_a = a_est.received[a].copy()
+        adv_a = a_est.received[a].astype(float)  # whole euros (stored as float32); the year's arithmetic in float64
         claims = adv_a > 0
         # above an asset limit: who knows it claims only what is due (nothing under the cliff); the others get full advances
         knows = over[a] & ev.knows_assets
-        fin_a = np.where(claims, a_true.households[a], 0.0)
+        true_a = a_true.households[a].astype(float)
+        fin_a = np.where(claims, true_a, 0.0)
         # the advance moves toward the real income when income updates are reported (not for those above the limit)
-        true_noasset = np.where(over[a], adv_a, a_true.households[a])  # those above a limit do not report their assets
+        true_noasset = np.where(over[a], adv_a, true_a)  # those above a limit do not report their assets
         adv_start = adv_a + lam * (true_noasset - adv_a)
         # households with a change: months before/after, the advance follows the change only when reported
-        b_adv = b_est.households[a]
-        b_fin = b_true.households[a]
+        b_adv = b_est.households[a].astype(float)
+        b_fin = b_true.households[a].astype(float)
         adv_new = b_adv + lam[changed] * (b_fin - b_adv)
         v = adv_start.copy()
         v[changed] = np.where(rep_ok, before * adv_start[changed] + after * adv_new, adv_start[changed])

@@ -83,8 +83,8 @@ def kinderopvangtoeslag(eenheid, soort, uren, uurprijs, leeftijd, n_eenheden, to
         sorted_units = eenheid[order]
         first_pos = np.r_[True, sorted_units[1:] != sorted_units[:-1]]
         eerste[order[first_pos]] = True
-    pct_eerste, pct_volgende = percentages(ti, p)
-    pct = np.where(eerste, pct_eerste[eenheid], pct_volgende[eenheid])
+    pct_eerste, pct_volgende = percentages(ti[eenheid], p)  # only the units with a child in care
+    pct = np.where(eerste, pct_eerste, pct_volgende)
     per_maand = np.where(np.asarray(voldoet_arbeidseis, dtype=bool)[eenheid], pct * kosten, 0.0)
     per_eenheid = np.bincount(eenheid, weights=per_maand, minlength=n_eenheden)
     return {
