@@ -142,6 +142,7 @@ class Population:
             problems.append("persons.household: refers to a household that does not exist")
         if n > 1 and np.any(np.diff(hh) < 0):
             problems.append("persons.household: persons must be sorted by household")
+        rows = np.arange(n)
         for col in ("spouse", "cohabitant", "pension_partner", "partner_last_year", "parent1", "parent2"):
             ref = p[col]
             bad = (ref < -1) | (ref >= n)
@@ -153,13 +154,13 @@ class Population:
             cross = has & (other_hh != hh)
             if cross.any():
                 problems.append(f"persons.{col}: {int(cross.sum())} references to a person in another household")
-            self_ref = has & (ref == np.arange(n))
+            self_ref = has & (ref == rows)
             if self_ref.any():
                 problems.append(f"persons.{col}: {int(self_ref.sum())} persons refer to themselves")
         sp = p["spouse"]
         has = sp >= 0
         back = sp[np.where(has, sp, 0)]
-        not_mutual = has & (back != np.arange(n))
+        not_mutual = has & (back != rows)
         if not_mutual.any():
             problems.append(f"persons.spouse: {int(not_mutual.sum())} spouses do not point back")
         bad_age = (p["age"] < 0) | (p["age"] > 120)

@@ -17,6 +17,7 @@ from simlib.model import REFERENCES, Population
 from simlib.parameters import ParameterSet
 from simlib.parameters.loader import ParameterNode
 from simlib.rules.partner import PartnerResult, toeslagpartners
+from simlib.memory import for_population
 from simlib.threads import parallel_map
 
 FULL_TIME_HOURS_PER_MONTH = 40 * 365 / 7 / 12  # assumed hours worked when unknown (weeks counted as 365/7)
@@ -155,13 +156,17 @@ def structure(population: Population, p: ParameterSet) -> Structure:
     """
     key, view = _structure_parameters(p)
     key = key + (("blocks of", CHUNK_HOUSEHOLDS),)
+    for_population(population.n_households)
     cols = _columns(population)
     cache = population.__dict__.setdefault("_structures", [])
     for k, c, st in cache:
         if k == key and len(c) == len(cols) and all(a is b for a, b in zip(c, cols)):
             return st
     nh = population.n_households
-    if nh > CHUNK_HOUSEHOLDS:
+    base = population.__dict__.get("_derived_from")
+    if base is not None and _derivable(population, base):
+        st = _derive(population, structure(base, p), view)
+    elif nh > CHUNK_HOUSEHOLDS:
         bounds = [(h0, min(h0 + CHUNK_HOUSEHOLDS, nh)) for h0 in range(0, nh, CHUNK_HOUSEHOLDS)]
 
         def block(b):
@@ -262,26 +267,22 @@ def _build_structure(population: Population, p) -> Structure:
         ok &= resident[np.where(ok, par, 0)] & (par_unit >= 0)
         child_unit[ok] = par_unit[ok]
 
-    income = P["income"].astype(float)
     assets = P["assets"].astype(float)
     insured = P["insured"]
     works = P["works"]
-    hours = P["hours_worked"].astype(float)
-    hours = np.where(np.isnan(hours), np.where(works, FULL_TIME_HOURS_PER_MONTH, 0.0), hours)
     months_adult = np.where(age[heads] >= 18, 12, np.where(turns_18[heads], 12 - birth_month[heads], 0))
     units = {
         "head": heads,
         "partner": head_partner,
         "household": household[heads],
         "has_partner": has_partner,
-        "toetsingsinkomen": income[heads] + np.where(has_partner, income[hp_safe], 0.0),
         "vermogen": assets[heads] + np.where(has_partner, assets[hp_safe], 0.0),
         "both_insured": insured[heads] & np.where(has_partner, insured[hp_safe], False),
         "zorgtoeslag_maanden": np.where(insured[heads] | np.where(has_partner, insured[hp_safe], False), months_adult, 0),
         "works": works[heads] & np.where(has_partner, works[hp_safe], True),
-        "least_hours": np.where(has_partner, np.minimum(hours[heads], hours[hp_safe]), hours[heads]),
         "takeup_draw": P["takeup_draw"][heads],
     }
+    units.update(_unit_incomes(P, heads, head_partner))
 
     # --- kindgebonden budget: children per month, up to and including the month they turn 18 ---
     kids = np.flatnonzero(child_unit >= 0)
@@ -305,8 +306,9 @@ def _build_structure(population: Population, p) -> Structure:
     care = {"rows": care_rows, "household": household[care_rows], "unit": child_unit[care_rows], "type": P["childcare_type"][care_rows],
             "hours": P["childcare_hours"][care_rows], "price": P["childcare_price"][care_rows], "age": age[care_rows]}
 
-    homes, role = _huurtoeslag_structure(population, p, unit, partner, child_unit, resident, rank)
-    persons = {"unit": unit, "child_unit": child_unit, "partner": partner, "criterion": pr.criterion, "ht_role": role}
+    homes, role, young_child = _huurtoeslag_structure(population, p, unit, partner, child_unit, resident, rank)
+    persons = {"unit": unit, "child_unit": child_unit, "partner": partner, "criterion": pr.criterion, "ht_role": role,
+               "ht_young_child": young_child}
     return _compact(Structure(pr, persons, units, kgb, care, homes))
 
 
@@ -405,8 +407,6 @@ def _huurtoeslag_structure(population: Population, p, unit, partner, child_unit,
         ok = par >= 0
         parent_is_member |= ok & member[np.where(ok, par, 0)]
     young_child = mede & parent_is_member & (age < p.awir.leeftijd_vrijstelling_medebewoner_kind)
-    income = P["income"].astype(float)
-    counted = np.where(young_child, np.maximum(income - p.awir.vrijstelling_inkomen_medebewoner_kind, 0.0), income)
     aantal = np.bincount(household, weights=member.astype(float), minlength=nh).astype(np.int64)
     age_months = 12 * age + (12 - birth_month)
     aow = member & (age_months >= p.huurtoeslag.pensioengerechtigde_leeftijd)
@@ -417,7 +417,7 @@ def _huurtoeslag_structure(population: Population, p, unit, partner, child_unit,
     homes = {
         "huurder": huurder,
         "partner": ht_partner,
-        "rekeninkomen": np.bincount(household, weights=np.where(member, counted, 0.0), minlength=nh),
+        "rekeninkomen": _rekeninkomen(P, member, young_child, nh, p),
         "aantal_personen": aantal,
         "medebewoners": np.bincount(household, weights=mede.astype(float), minlength=nh).astype(np.int64),
         "ouderen": np.bincount(household, weights=aow.astype(float), minlength=nh) > 0,
@@ -430,6 +430,54 @@ def _huurtoeslag_structure(population: Population, p, unit, partner, child_unit,
         "rents": has_huurder & renter,
         "takeup_draw": P["takeup_draw"][hu],
     }
-    return homes, role
+    return homes, role, young_child
+
+
+def _unit_incomes(P: dict, heads: np.ndarray, partner: np.ndarray) -> dict:
+    """Joint toetsingsinkomen of each unit and the hours worked by the parent who works least (unknown hours: full
+    time for someone who works)."""
+    income = P["income"].astype(float)
+    hours = P["hours_worked"].astype(float)
+    hours = np.where(np.isnan(hours), np.where(P["works"], FULL_TIME_HOURS_PER_MONTH, 0.0), hours)
+    has_partner = partner >= 0
+    mate = np.where(has_partner, partner, heads)
+    return {"toetsingsinkomen": income[heads] + np.where(has_partner, income[mate], 0.0),
+            "least_hours": np.where(has_partner, np.minimum(hours[heads], hours[mate]), hours[heads])}
+
+
+def _rekeninkomen(P: dict, member: np.ndarray, young_child: np.ndarray, nh: int, p) -> np.ndarray:
+    """Income of the huurtoeslag household: huurder, partner and medebewoners; a young child of a member counts only
+    above the exemption (Awir art. 7 lid 6)."""
+    income = P["income"].astype(float)
+    counted = np.where(young_child, np.maximum(income - p.awir.vrijstelling_inkomen_medebewoner_kind, 0.0), income)
+    return np.bincount(P["household"], weights=np.where(member, counted, 0.0), minlength=nh)
+
+
+INCOME_COLUMNS = ("income", "hours_worked")  # person columns the derived structure of a population may differ in
+
+
+def derive_from(population: Population, base: Population) -> None:
+    """Declare ``population`` a copy of ``base`` that differs only in income and hours worked (an income estimate):
+    its structure is then derived from the structure of ``base`` instead of being built (see :func:`structure`)."""
+    population.__dict__["_derived_from"] = base
+
+
+def _derivable(population: Population, base: Population) -> bool:
+    same = lambda a, b: all(a[k] is b[k] for k in a if k not in INCOME_COLUMNS) and a.keys() == b.keys()  # noqa: E731
+    return (population.n_persons == base.n_persons and same(population.persons, base.persons)
+            and all(population.households[k] is base.households[k] for k in base.households)
+            and all(population.relations[k] is base.relations[k] for k in base.relations))
+
+
+def _derive(population: Population, st: Structure, p) -> Structure:
+    """The structure of a population that differs from the one of ``st`` only in income and hours worked."""
+    P = population.persons
+    units = dict(st.units)
+    units.update(_unit_incomes(P, st.units["head"], st.units["partner"]))
+    homes = dict(st.homes)
+    role = st.persons["ht_role"]
+    member = (role == HT_HUURDER) | (role == HT_PARTNER) | (role == HT_MEDEBEWONER)
+    homes["rekeninkomen"] = _rekeninkomen(P, member, st.persons["ht_young_child"], population.n_households, p)
+    return Structure(st.partners, st.persons, units, st.kgb, st.care, homes)
 
 

@@ -67,3 +67,20 @@ def test_the_structure_view_exposes_only_structure_parameters():
 def test_loaded_populations_are_read_only(pop):
     with pytest.raises(ValueError):
         pop.persons["income"][0] = 1.0
+
+
+def test_structure_derived_for_an_income_estimate_equals_a_built_one(pop):
+    from simlib.structure import derive_from, structure
+
+    p = load_parameters(2020)
+    persons = dict(pop.persons)
+    persons["income"] = np.round(pop.persons["income"] * 0.9)
+    persons["hours_worked"] = pop.persons["hours_worked"] * 0.8
+    est = Population(pop.year, persons, pop.households, pop.relations, pop.meta)
+    derive_from(est, pop)
+    derived = structure(est, p)
+    built = structure(fresh(est), p)
+    for table in ("units", "homes", "persons", "kgb", "care"):
+        for k, v in getattr(built, table).items():
+            np.testing.assert_array_equal(getattr(derived, table)[k], v, err_msg=f"{table}.{k}")
+    same(simulate(est, p), simulate(fresh(est), p))

@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from simlib.memory import for_population
 from simlib.errors import InputError
 from simlib.io import write_atomic, write_text_atomic
 from simlib.model import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, RELATION_COLUMNS, Population
@@ -93,7 +94,7 @@ def _read_table(directory: Path, name: str, spec: dict, problems: list[str]) -> 
             continue
         if col in REFERENCES or col in ("household", "rel_a", "rel_b"):
             target = np.dtype("int64")  # ids on disk; turned into (int32) row numbers after the id check
-        cols[col] = arr.astype(target)
+        cols[col] = arr.astype(target, copy=False)
     unknown = present - set(spec)
     if unknown:
         problems.append(f"{path}: unknown columns {', '.join(sorted(unknown))}")
@@ -111,6 +112,7 @@ def load_population(directory: str | Path) -> Population:
         raise InputError(f"{directory / 'meta.json'}: file not found (not a population directory?)") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{directory / 'meta.json'}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    for_population(int(meta.get("households", 0)))  # a whole country: keep freed memory for reuse (simlib.memory)
     problems: list[str] = []
     for name, info in meta.get("tables", {}).items():
         path = directory / f"{name}.parquet"
@@ -143,6 +145,15 @@ def _check_ids(P, H, R) -> list[str]:
     hid = H["household_id"]
     if not _strictly_increasing(hid) and len(np.unique(hid)) != len(hid):
         problems.append("households.household_id: ids are not unique")
+    if _consecutive(hid):  # ids base, base+1, ...: the row is the id minus the base (no search)
+        rows = P["household"] - (hid[0] if len(hid) else 0)
+        ok = len(hid) > 0 and bool(((rows >= 0) & (rows < len(hid))).all()) if len(P["household"]) else True
+        if not ok:
+            bad = int(np.sum((rows < 0) | (rows >= len(hid))))
+            problems.append(f"persons.household: {bad} persons refer to a household id that does not exist")
+            return problems
+        P["household"] = rows
+        return problems + _person_rows(P, R)
     order = np.arange(len(hid)) if _strictly_increasing(hid) else np.argsort(hid, kind="stable")
     pos = np.searchsorted(hid[order], P["household"])
     pos = np.clip(pos, 0, max(len(hid) - 1, 0))
@@ -152,7 +163,35 @@ def _check_ids(P, H, R) -> list[str]:
         problems.append(f"persons.household: {bad} persons refer to a household id that does not exist")
         return problems
     P["household"] = order[pos]
+    return problems + _person_rows(P, R)
+
+
+def _consecutive(ids: np.ndarray) -> bool:
+    return len(ids) == 0 or bool(ids[-1] - ids[0] == len(ids) - 1 and _strictly_increasing(ids))
+
+
+def _person_rows(P, R) -> list[str]:
+    """Turn person-id references into row numbers in place; return the problems found."""
+    problems: list[str] = []
     pid = P["person_id"]
+    if _consecutive(pid):  # the row of an id is the id minus the base
+        base, n = (int(pid[0]) if len(pid) else 0), len(pid)
+
+        def to_rows(ids, label):
+            rows = ids - base  # in place where possible: these are the largest arrays of a load
+            bad = (rows < 0) | (rows >= n)
+            missing = bad & (ids >= 0)
+            if missing.any():
+                problems.append(f"{label}: {int(missing.sum())} references to a person id that does not exist")
+            rows[bad] = -1
+            return rows
+
+        for col in REFERENCES:
+            P[col] = to_rows(P[col], f"persons.{col}")
+        if len(R.get("rel_a", [])):
+            R["rel_a"] = to_rows(R["rel_a"], "relations.rel_a")
+            R["rel_b"] = to_rows(R["rel_b"], "relations.rel_b")
+        return problems
     increasing = _strictly_increasing(pid)
     if not increasing and len(np.unique(pid)) != len(pid):
         problems.append("persons.person_id: ids are not unique")

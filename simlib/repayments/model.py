@@ -34,6 +34,7 @@ from simlib.parameters import ParameterSet, load_parameters
 from simlib.population.generate import PROFILES, TYPES, uprating
 from simlib.rules.awir import round_half_up
 from simlib.simulate import ALLOWANCES, Simulation, simulate
+from simlib.structure import derive_from
 
 HERE = Path(__file__).parent
 EVENTS = ("geen", "partner_out", "partner_in", "birth", "move", "childcare_change", "job_loss", "medebewoner_in")
@@ -242,7 +243,9 @@ def _estimate(pop: Population, ev: Events, rows: np.ndarray | None = None) -> Po
     # the hours worked known at the start of the year move with the income (the link to hours worked until 2022)
     persons["hours_worked"] = np.where(np.isnan(pop.persons["hours_worked"]), np.nan,
                                        np.minimum(pop.persons["hours_worked"] * np.exp(-np.clip(err, -1.0, 1.0)), 300.0))
-    return Population(pop.year, persons, pop.households, pop.relations, pop.meta)
+    est = Population(pop.year, persons, pop.households, pop.relations, pop.meta)
+    derive_from(est, pop)  # same people and homes, other incomes: its structure is derived, not built again
+    return est
 
 
 def _over_limit(sim: Simulation, p: ParameterSet) -> dict[str, np.ndarray]:
@@ -268,8 +271,12 @@ def _exact(sim: Simulation, allowance: str, received: bool) -> np.ndarray:
 
 @dataclass
 class YearResult:
-    """Per household and allowance: advance, final award, repayment, back-payment, cause; per household: problematic."""
+    """Per allowance, for the households that receive an advance (rows ``claimants[a]``): advance, final award,
+    repayment, back-payment and cause; per household: the total repayment, problematic, payment capacity, weight.
+    Households without an advance of an allowance have nothing to settle for it; :meth:`full` gives a per-household
+    array."""
 
+    claimants: dict[str, np.ndarray]
     advance: dict[str, np.ndarray]
     final: dict[str, np.ndarray]
     repayment: dict[str, np.ndarray]
@@ -279,6 +286,13 @@ class YearResult:
     problematic: np.ndarray
     capacity: np.ndarray
     weight: np.ndarray
+
+    def full(self, field: str, allowance: str) -> np.ndarray:
+        """``field`` (advance, final, repayment, backpayment, cause) of ``allowance`` for every household."""
+        values = getattr(self, field)[allowance]
+        out = np.full(len(self.weight), CAUSES.index("inkomen") if field == "cause" else 0, dtype=values.dtype)
+        out[self.claimants[allowance]] = values
+        return out
 
 
 def _net_income(gross: np.ndarray) -> np.ndarray:
@@ -290,29 +304,11 @@ def _net_income(gross: np.ndarray) -> np.ndarray:
 def simulate_year(pop: Population, params: ParameterSet, take_up: dict | None, ev: Events, levers: Levers | None = None) -> YearResult:
     """Advances, final awards and repayments of one year for every household of ``pop``.
 
-    Households are independent, so a large population is run in blocks of households (flat memory); the result is
-    the same as in one block.
+    The rules run on the whole population (in blocks on threads, see :func:`simlib.simulate.simulate`) for the
+    situation at the start of the year, the changed situation and their income estimates; the settlement is
+    arithmetic per household.
     """
-    from simlib import structure as S
-
-    CHUNK_HOUSEHOLDS = S.CHUNK_HOUSEHOLDS
-    nh = pop.n_households
-    if nh <= CHUNK_HOUSEHOLDS:
-        return _simulate_year(pop, params, take_up, ev, levers)
-    parts = []
-    hh = pop.persons["household"]
-    for h0 in range(0, nh, CHUNK_HOUSEHOLDS):
-        h1 = min(h0 + CHUNK_HOUSEHOLDS, nh)
-        block, p0 = S._slice(pop, h0, h1)
-        p1 = int(np.searchsorted(hh, h1))
-        bev = Events(ev.kind[h0:h1], ev.month[h0:h1], ev.reported[h0:h1], ev.error[p0:p1], ev.income_reported[p0:p1],
-                     ev.knows_assets[h0:h1], ev.rent_factor[h0:h1], ev.new_partner_income[h0:h1], ev.seed)
-        parts.append(_simulate_year(block, params, take_up, bev, levers))
-    cat = np.concatenate
-    per = lambda field: {a: cat([getattr(r, field)[a] for r in parts]) for a in ALLOWANCES}  # noqa: E731
-    return YearResult(per("advance"), per("final"), per("repayment"), per("backpayment"), per("cause"),
-                      cat([r.repayment_total for r in parts]), cat([r.problematic for r in parts]),
-                      cat([r.capacity for r in parts]), cat([r.weight for r in parts]))
+    return _simulate_year(pop, params, take_up, ev, levers)
 
 
 def _simulate_year(pop: Population, params: ParameterSet, take_up: dict | None, ev: Events, levers: Levers | None = None) -> YearResult:
@@ -337,70 +333,115 @@ def _simulate_year(pop: Population, params: ParameterSet, take_up: dict | None, 
     before, after = (m - 1) / 12.0, (13 - m) / 12.0
     rep_ok = ev.reported[changed]
     iu = A["income_update"]
+    hs = _household_static(pop)
     # how far the advance moved to the real income during the year (share of persons' income updates, weighted)
-    upd = np.bincount(hh, weights=(ev.income_reported * np.maximum(P["income"], 0.0)), minlength=n)
-    tot = np.bincount(hh, weights=np.maximum(P["income"], 0.0), minlength=n)
+    upd = np.bincount(hh, weights=np.where(ev.income_reported, hs["income_pos"], 0.0), minlength=n)
+    tot = hs["income_total"]
     lam = np.where(tot > 0, upd / np.maximum(tot, 1.0), 0.0) * iu["correction"]
-    employees = np.isin(P["profile"], (PROFILES.index("vast"), PROFILES.index("flex")))
-    covered = np.bincount(hh, weights=(employees * np.maximum(P["income"], 0.0)), minlength=n)
-    coverage = levers.actuele_gegevens * np.where(tot > 0, covered / np.maximum(tot, 1.0), 0.0)
+    coverage = levers.actuele_gegevens * hs["employee_share"]
     lam = lam + (1 - lam) * coverage  # timely data: the employees' part of the advance follows the real income
 
     grens = params.awir.doelmatigheidsgrens
     minimum = params.awir.minimum_tegemoetkoming
-    adv, fin, rep, back, cause = {}, {}, {}, {}, {}
-    claims_any = np.zeros(n, dtype=bool)
+    change_pos = np.full(n, -1, dtype=np.int64)
+    change_pos[changed] = np.arange(len(changed))
+    k = ev.kind
+    household_event = _any_of(k, ("partner_out", "partner_in", "birth", "medebewoner_in"))
+    childcare_event = _any_of(k, ("childcare_change", "job_loss"))
+    claimants, adv, fin, rep, back, cause = {}, {}, {}, {}, {}, {}
     for a in ALLOWANCES:
-        adv_a = a_est.received[a].astype(float)  # whole euros (stored as float32); the year's arithmetic in float64
-        claims = adv_a > 0
-        # above an asset limit: who knows it claims only what is due (nothing under the cliff); the others get full advances
-        knows = over[a] & ev.knows_assets
-        true_a = a_true.households[a].astype(float)
-        fin_a = np.where(claims, true_a, 0.0)
-        # the advance moves toward the real income when income updates are reported (not for those above the limit)
-        true_noasset = np.where(over[a], adv_a, true_a)  # those above a limit do not report their assets
-        adv_start = adv_a + lam * (true_noasset - adv_a)
-        # households with a change: months before/after, the advance follows the change only when reported
-        b_adv = b_est.households[a].astype(float)
-        b_fin = b_true.households[a].astype(float)
-        adv_new = b_adv + lam[changed] * (b_fin - b_adv)
-        v = adv_start.copy()
-        v[changed] = np.where(rep_ok, before * adv_start[changed] + after * adv_new, adv_start[changed])
-        f = fin_a.copy()
-        f[changed] = np.where(claims[changed], before * fin_a[changed] + after * b_fin, 0.0)
-        v = np.where(claims, v, 0.0)
-        v = np.where(knows, f, v)
+        # only households that receive an advance can end with a repayment or a back-payment
+        adv_all = a_est.received[a]
+        idx = np.flatnonzero(adv_all > 0)
+        adv_i = adv_all[idx].astype(float)  # whole euros (stored as float32); the year's arithmetic in float64
+        true_i = a_true.households[a][idx].astype(float)
+        over_i = over[a][idx]
+        lam_i = lam[idx]
+        # the advance moves toward the real income when income updates are reported (not for those above the
+        # limit: they do not report their assets)
+        adv_start = adv_i + lam_i * (np.where(over_i, adv_i, true_i) - adv_i)
+        v, f = adv_start.copy(), true_i.copy()
+        # households with a change: months before/after; the advance follows the change only when reported
+        cp = change_pos[idx]
+        has = np.flatnonzero(cp >= 0)
+        j = cp[has]
+        b_adv = b_est.households[a][j].astype(float)
+        b_fin = b_true.households[a][j].astype(float)
+        adv_new = b_adv + lam_i[has] * (b_fin - b_adv)
+        v[has] = np.where(rep_ok[j], before[j] * adv_start[has] + after[j] * adv_new, adv_start[has])
+        f[has] = before[j] * true_i[has] + after[j] * b_fin
+        # above an asset limit: who knows it claims only what is due (nothing under the cliff)
+        v = np.where(over_i & ev.knows_assets[idx], f, v)
         f = round_half_up(f)
         f = np.where(f < minimum, 0.0, f)
         d = f - v
         r = np.maximum(-d, 0.0)
         r = np.where(r <= grens, 0.0, r)
-        adv[a], fin[a], rep[a], back[a] = v, f, r, np.maximum(d, 0.0)
-        c = np.full(n, CAUSES.index("inkomen"), dtype=np.int8)
-        unrep = np.zeros(n, dtype=bool)
-        unrep[changed] = ~rep_ok
-        k = ev.kind
-        c = np.where(unrep & (a == "kinderopvangtoeslag") & np.isin(k, (EVENTS.index("childcare_change"), EVENTS.index("job_loss"))), CAUSES.index("kinderopvang"), c)
-        c = np.where(unrep & (a == "huurtoeslag") & (k == EVENTS.index("move")), CAUSES.index("huur"), c)
-        c = np.where(unrep & np.isin(k, (EVENTS.index("partner_out"), EVENTS.index("partner_in"), EVENTS.index("birth"), EVENTS.index("medebewoner_in"))), CAUSES.index("huishouden"), c)
-        c = np.where(over[a] & (v > 0), CAUSES.index("vermogen"), c)
-        cause[a] = c
-        claims_any |= claims
+        # the cause of a repayment: an unreported change of its kind, an asset limit, else the income
+        unrep = np.zeros(len(idx), dtype=bool)
+        unrep[has] = ~rep_ok[j]
+        k_i = k[idx]
+        c = np.full(len(idx), CAUSES.index("inkomen"), dtype=np.int8)
+        if a == "kinderopvangtoeslag":
+            c[unrep & childcare_event[idx]] = CAUSES.index("kinderopvang")
+        if a == "huurtoeslag":
+            c[unrep & (k_i == EVENTS.index("move"))] = CAUSES.index("huur")
+        c[unrep & household_event[idx]] = CAUSES.index("huishouden")
+        c[over_i & (v > 0)] = CAUSES.index("vermogen")
+        claimants[a], adv[a], fin[a], rep[a], back[a], cause[a] = idx, v, f, r, np.maximum(d, 0.0), c
 
-    total = sum(rep.values())
+    def per_household(values: dict) -> np.ndarray:
+        out = np.zeros(n)
+        for a in ALLOWANCES:
+            out[claimants[a]] += values[a]
+        return out
+
+    total = per_household(rep)
     pb = A["problematic"]
-    couple = np.bincount(hh, weights=((P["spouse"] >= 0) | (P["cohabitant"] >= 0)).astype(float), minlength=n) > 0
-    norm = np.where(couple, pb["bijstandsnorm_month_2020"]["couple"], pb["bijstandsnorm_month_2020"]["single"])
-    norm = norm * uprating()["income_minimum_wage"]["index"][year]
-    net = np.bincount(hh, weights=np.where(P["elsewhere"], 0.0, _net_income(np.maximum(P["income"], 0.0))), minlength=n) / 12.0
-    housing = np.maximum(pop.households["bare_rent"] + pop.households["service_costs"] - fin["huurtoeslag"] / 12.0 - pb["housing_in_norm"], 0.0)
-    capacity = np.maximum(net - pb["norm_share"] * norm - housing, 0.0) * pb["available_share"]
+    norm = np.where(hs["couple"], pb["bijstandsnorm_month_2020"]["couple"], pb["bijstandsnorm_month_2020"]["single"])
+    norm *= uprating()["income_minimum_wage"]["index"][year]
+    housing = hs["housing_costs"].copy()  # kale huur + service costs, minus the huurtoeslag of the final award
+    housing[claimants["huurtoeslag"]] -= fin["huurtoeslag"] / 12.0
+    housing = np.maximum(housing - pb["housing_in_norm"], 0.0)
+    capacity = np.maximum(hs["net_income_month"] - pb["norm_share"] * norm - housing, 0.0) * pb["available_share"]
     problematic = (total > 0) & (total > pb["plan_months"] * capacity)
     if levers.matiging > 0:
         for a in ALLOWANCES:
-            rep[a] = np.where(problematic, rep[a] * (1 - levers.matiging), rep[a])
-        total = sum(rep.values())
-    return YearResult(adv, fin, rep, back, cause, total, problematic, capacity, pop.households["weight"])
+            rep[a] = np.where(problematic[claimants[a]], rep[a] * (1 - levers.matiging), rep[a])
+        total = per_household(rep)
+    return YearResult(claimants, adv, fin, rep, back, cause, total, problematic, capacity, pop.households["weight"])
+
+
+def _any_of(kind: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+    out = np.zeros(kind.shape, dtype=bool)
+    for name in names:
+        out |= kind == EVENTS.index(name)
+    return out
+
+
+def _household_static(pop: Population) -> dict[str, np.ndarray]:
+    """Per household, what the year needs from the population alone (cached on it): positive incomes, the share of
+    employees' income, couples, the net income per month."""
+    P = pop.persons
+    key = (P["income"], P["profile"], P["spouse"], P["cohabitant"], P["elsewhere"], pop.households["bare_rent"], pop.households["service_costs"])
+    hit = pop.__dict__.get("_household_static")
+    if hit is not None and all(a is b for a, b in zip(hit[0], key)):
+        return hit[1]
+    n, hh = pop.n_households, P["household"]
+    income_pos = np.maximum(np.asarray(P["income"], dtype=float), 0.0)
+    tot = np.bincount(hh, weights=income_pos, minlength=n)
+    employees = (P["profile"] == PROFILES.index("vast")) | (P["profile"] == PROFILES.index("flex"))
+    covered = np.bincount(hh, weights=np.where(employees, income_pos, 0.0), minlength=n)
+    out = {
+        "income_pos": income_pos,
+        "income_total": tot,
+        "employee_share": np.where(tot > 0, covered / np.maximum(tot, 1.0), 0.0),
+        "couple": np.bincount(hh, weights=((P["spouse"] >= 0) | (P["cohabitant"] >= 0)), minlength=n) > 0,
+        "net_income_month": np.bincount(hh, weights=np.where(P["elsewhere"], 0.0, _net_income(income_pos)), minlength=n) / 12.0,
+        "housing_costs": pop.households["bare_rent"] + pop.households["service_costs"],
+    }
+    pop.__dict__["_household_static"] = (key, out)
+    return out
 
 
 def _situations(pop: Population, ev: Events) -> tuple[Population, np.ndarray, Population, Population]:
@@ -421,7 +462,7 @@ def _situations(pop: Population, ev: Events) -> tuple[Population, np.ndarray, Po
     orig_of_new = _original_rows(pop, b_pop, changed)
     result = (_estimate(pop, ev), changed, b_pop, _estimate(b_pop, ev, orig_of_new))
     cache.append((drawn, result))
-    del cache[:-_SITUATIONS_KEPT]
+    del cache[:-(_SITUATIONS_KEPT if pop.n_households <= 1_000_000 else 1)]  # the whole country: one draw (memory)
     return result
 
 
@@ -442,15 +483,15 @@ def summarise(res: YearResult) -> dict:
     count_500 = count_1500 = 0.0
     amount = back_amount = back_count = 0.0
     for a in ALLOWANCES:
-        r, b = res.repayment[a], res.backpayment[a]
+        r, b, wa = res.repayment[a], res.backpayment[a], w[res.claimants[a]]
         d = {
-            "count": float(w[r > 0].sum()),
-            "count_ge_500": float(w[r >= 500].sum()),
-            "count_ge_1500": float(w[r >= 1500].sum()),
-            "amount": float((r * w).sum()),
-            "backpayment_count": float(w[b >= 1].sum()),
-            "backpayment_amount": float((b * w).sum()),
-            "causes_ge_500": {c: float(w[(r >= 500) & (res.cause[a] == i)].sum()) for i, c in enumerate(CAUSES)},
+            "count": float(wa[r > 0].sum()),
+            "count_ge_500": float(wa[r >= 500].sum()),
+            "count_ge_1500": float(wa[r >= 1500].sum()),
+            "amount": float(r @ wa),
+            "backpayment_count": float(wa[b >= 1].sum()),
+            "backpayment_amount": float(b @ wa),
+            "causes_ge_500": {c: float(wa[(r >= 500) & (res.cause[a] == i)].sum()) for i, c in enumerate(CAUSES)},
         }
         out["per_allowance"][a] = d
         count_500 += d["count_ge_500"]
@@ -476,7 +517,9 @@ def breakdown(res: YearResult, pop: Population, by: str) -> dict:
     n = pop.n_households
     P, H = pop.persons, pop.households
     hh = P["household"]
-    ge500 = sum((res.repayment[a] >= 500).astype(float) for a in ALLOWANCES)
+    ge500 = np.zeros(n)
+    for a in ALLOWANCES:
+        ge500[res.claimants[a]] += res.repayment[a] >= 500
     if by == "household_type":
         codes, names = H["household_type"].astype(np.int64), list(TYPES)
     elif by == "profile":
