@@ -178,6 +178,28 @@ def cmd_complexity(args) -> int:
     return 0
 
 
+def cmd_sweep(args) -> int:
+    import time
+
+    from simlib.sweep import load_grid, run
+
+    grid = load_grid(args.grid)
+    tasks = grid.tasks()
+    where = "this process" if args.serial else (args.scheduler or f"a local cluster of {args.workers or 'all'} workers")
+    _log(f"{grid.name}: {len(tasks)} tasks on {where}")
+    t0 = time.perf_counter()
+    table = run(grid, scheduler=args.scheduler, workers=args.workers, serial=args.serial, progress=not args.quiet)
+    seconds = time.perf_counter() - t0
+    out = Path(args.out)
+    write_atomic(out / "sweep.csv", lambda tmp: table.drop(columns=["worker_pid", "worker_loads", "seconds"]).to_csv(tmp, index=False))
+    meta = {"grid": grid.path, "grid_sha256": grid.sha256, "name": grid.name, "year": grid.year, "population": grid.population,
+            "tasks": len(tasks), "where": where, "seconds": round(seconds, 2),
+            "workers": int(table["worker_pid"].nunique()), "population_loads": int(table.groupby("worker_pid")["worker_loads"].max().sum())}
+    write_text_atomic(out / "sweep.json", json.dumps(meta, indent=2) + "\n")
+    _log(f"wrote {out / 'sweep.csv'} ({len(table)} rows) in {seconds:.1f} s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="simlib", description="The toeslagen policy simulator.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -219,6 +241,15 @@ def build_parser() -> argparse.ArgumentParser:
     cx.add_argument("--decision-date", type=_date, default=None, help="date of the decision, for the earliest start (default today)")
     cx.add_argument("--repayment-runs", type=int, default=1, help="Monte Carlo runs of the year for the repayments (default 1)")
     cx.set_defaults(func=cmd_complexity)
+
+    sw = sub.add_parser("sweep", help="scenarios x parameter grid x seeds against current law, on a Dask cluster")
+    sw.add_argument("grid", help="grid YAML file (see simlib/sweep.py; example in scenarios/sweeps/)")
+    sw.add_argument("--out", required=True, help="output directory (sweep.csv, sweep.json)")
+    sw.add_argument("--scheduler", help="address of a dask scheduler (tcp://host:port); default a LocalCluster")
+    sw.add_argument("--workers", type=int, help="workers of the LocalCluster (default: the processor count)")
+    sw.add_argument("--serial", action="store_true", help="run in this process, without Dask")
+    sw.add_argument("--quiet", action="store_true", help="no progress bar")
+    sw.set_defaults(func=cmd_sweep)
 
     po = sub.add_parser("population", help="build or validate a synthetic population")
     psub = po.add_subparsers(dest="population_command", required=True)

@@ -39,16 +39,35 @@ def received(award, draw, intercept: float, slope: float):
     return out
 
 
-def solve_intercept(monthly_amount, weight, non_take_up: float, slope: float) -> float:
-    """The intercept at which the weighted expected non-take-up among the entitled equals ``non_take_up``."""
-    from scipy.optimize import brentq  # imported here: scipy is only needed when calibrating
+def solve_intercept(monthly_amount, weight, non_take_up: float, slope: float, start: float | None = None) -> float:
+    """The intercept at which the weighted expected non-take-up among the entitled equals ``non_take_up``.
 
+    The expected non-take-up falls monotonically in the intercept: Newton's method from ``start`` (the previous
+    round's value) with its exact derivative, checked by a bracketing solver (scipy's brentq) when it does not settle.
+    """
     amount = np.asarray(monthly_amount, dtype=float)
     w = np.asarray(weight, dtype=float)
     if amount.size == 0 or w.sum() <= 0:
         return 10.0
+    w = w / w.sum()
+    x = slope * np.log1p(np.maximum(amount, 0.0) / 10.0)
 
     def gap(a):
-        return float(np.sum(w * (1.0 - probability(amount, a, slope))) / w.sum()) - non_take_up
+        return float(w @ (1.0 / (1.0 + np.exp(a + x)))) - non_take_up  # 1 - p = 1 / (1 + exp(a + x))
 
-    return float(brentq(gap, -30.0, 30.0))
+    a = 0.0 if start is None else float(start)
+    for _ in range(30):
+        q = 1.0 / (1.0 + np.exp(a + x))
+        g = float(w @ q) - non_take_up
+        if abs(g) < 1e-13:
+            return a
+        slope_g = -float(w @ (q * (1.0 - q)))
+        if slope_g >= -1e-15:
+            break
+        a_new = a - g / slope_g
+        if not -30.0 < a_new < 30.0:
+            break
+        a = a_new
+    from scipy.optimize import brentq  # imported here: scipy is only needed when calibrating
+
+    return float(brentq(gap, -30.0, 30.0, xtol=1e-14))

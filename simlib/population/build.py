@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from simlib.memory import for_population
 from simlib.errors import InputError
 from simlib.model import Population
 from simlib.parameters import SUPPORTED_YEARS, load_parameters
@@ -20,7 +21,7 @@ DEFAULT_DIR = DATA / "synthetic" / "default"
 CACHE_DIR = DATA / "cache"
 DEFAULT_SEED = 20200101
 DEFAULT_HOUSEHOLDS = 100_000
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 
 @functools.cache
@@ -81,6 +82,7 @@ def build_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, s
     if not 1000 <= int(n_households) <= 10_000_000:
         raise InputError(f"households: expected between 1,000 and 10,000,000, got {n_households}")
     say = log or (lambda msg: None)
+    for_population(int(n_households))  # a whole country: keep freed memory for reuse (simlib.memory)
     t0 = time.perf_counter()
     base = generate(CALIBRATION_YEAR, n_households, seed)
     say(f"generated {base.n_households:,} households, {base.n_persons:,} persons in {time.perf_counter() - t0:.1f} s")
@@ -106,4 +108,5 @@ def cached_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, 
         return load_population(path)
     pop = build_population(year, n_households, seed, log=log)
     save_population(pop, path)
+    pop.meta["path"] = str(path)  # as when it is loaded from the cache
     return pop.freeze()

@@ -25,6 +25,7 @@ class CalibrationResult:
     max_relative_error: float
     weight_ratio_p99: float
     iterations: int
+    lam: np.ndarray | None = None  # the Lagrange multipliers
 
 
 def entropy_calibration(X: np.ndarray, targets: np.ndarray, d: np.ndarray, names: list[str], tol: float = 1e-10) -> CalibrationResult:
@@ -36,10 +37,20 @@ def entropy_calibration(X: np.ndarray, targets: np.ndarray, d: np.ndarray, names
     """
     if X.shape[1] != len(targets):
         raise InputError("calibration: the number of columns and targets differ")
-    scale = np.where(targets != 0, np.abs(targets), np.maximum(np.abs(X).T @ d, 1.0))
-    Xs = X / scale  # X itself is kept for the achieved totals; Xs is the scaled copy the solver uses
+    scale = _scale(X, targets, d)
+    return _solve(X / scale, targets, scale, d, names, tol)
+
+
+def _scale(X: np.ndarray, targets: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Each equation divided by its target (or, for a zero target, by the size of its column): a well-scaled system."""
+    return np.where(targets != 0, np.abs(targets), np.maximum(np.abs(X).T @ d, 1.0))
+
+
+def _solve(Xs: np.ndarray, targets: np.ndarray, scale: np.ndarray, d: np.ndarray, names: list[str], tol: float = 1e-10,
+           lam0: np.ndarray | None = None, max_iter: int = 100) -> CalibrationResult:
+    """The Newton iterations of :func:`entropy_calibration` on the scaled equations ``Xs`` (= X / scale)."""
     t = targets / scale
-    lam = np.zeros(X.shape[1])
+    lam = np.zeros(Xs.shape[1]) if lam0 is None else lam0.copy()
 
     def weights(lam):
         return d * np.exp(np.clip(Xs @ lam, -50, 50))
@@ -47,15 +58,17 @@ def entropy_calibration(X: np.ndarray, targets: np.ndarray, d: np.ndarray, names
     w = weights(lam)
     f = w.sum() - t @ lam
     it = 0
-    for it in range(1, 101):
+    for it in range(1, max_iter + 1):
         g = Xs.T @ w - t
         if np.max(np.abs(g)) < tol:
             break
-        H = np.zeros((X.shape[1], X.shape[1]))
+        H = np.zeros((Xs.shape[1], Xs.shape[1]))
         for lo in range(0, len(w), 1 << 19):
             xs = Xs[lo : lo + (1 << 19)]
             H += (xs * w[lo : lo + (1 << 19), None]).T @ xs
         step = -np.linalg.lstsq(H, g, rcond=None)[0]
+        if -(g @ step) < 1e-24:  # the Newton decrement is at the floor of double precision: converged
+            break
         alpha = 1.0
         while alpha > 1e-8:
             new = lam + alpha * step
@@ -64,8 +77,10 @@ def entropy_calibration(X: np.ndarray, targets: np.ndarray, d: np.ndarray, names
             if f_new <= f + 1e-4 * alpha * (g @ step):
                 break
             alpha /= 2
+        else:  # no decrease along the Newton direction: rounding noise, the solution is as good as it gets
+            break
         lam, w, f = new, w_new, f_new
-    achieved = X.T @ w
+    achieved = (Xs.T @ w) * scale
     rel = np.abs(achieved - targets) / scale
     ratio = w / d
     return CalibrationResult(
@@ -75,6 +90,7 @@ def entropy_calibration(X: np.ndarray, targets: np.ndarray, d: np.ndarray, names
         max_relative_error=float(rel.max()),
         weight_ratio_p99=float(np.quantile(ratio, 0.99)),
         iterations=it,
+        lam=lam,
     )
 
 
@@ -91,13 +107,23 @@ def calibrate(sim_entitled, targets: list[dict], non_take_up: dict, slope: float
     w = d.copy()
     take_up: dict[str, dict] = {}
     result = None
-    # columns that do not depend on take-up are built once; the allowance columns are rebuilt every round
+    names = [t["statistic"] for t in targets]
+    # the scaled equations (one column per target) are kept in one matrix: the columns that do not depend on
+    # take-up are written once, the allowance columns again every round
     dynamic = [i for i, t in enumerate(targets) if t["statistic"].split(".")[0] in ("recipients", "spending")]
     static = [i for i in range(len(targets)) if i not in dynamic]
-    X = np.empty((pop.n_households, len(targets)))
+    Xs = np.empty((pop.n_households, len(targets)))
     T = np.empty(len(targets))
+    scale = np.ones(len(targets))
+
+    def fill(columns: list[int], cols) -> None:
+        for j, (x, value) in zip(columns, design_columns(cols, [targets[i] for i in columns])):
+            T[j] = value
+            scale[j] = abs(value) if value != 0 else max(float(np.abs(x) @ d), 1.0)
+            np.divide(x, scale[j], out=Xs[:, j])
+
     if static:
-        X[:, static], T[static] = design_matrix(household_columns(sim_entitled), [targets[i] for i in static])
+        fill(static, household_columns(sim_entitled))
     for _ in range(rounds):
         previous = {a: v["intercept"] for a, v in take_up.items()}
         for a in ALLOWANCES:
@@ -107,11 +133,14 @@ def calibrate(sim_entitled, targets: list[dict], non_take_up: dict, slope: float
             else:
                 cw = w[sim_entitled.units["household"]]
             pos = amounts > 0
-            take_up[a] = {"intercept": solve_intercept(amounts[pos].astype(float) / 12.0, cw[pos], non_take_up[a], slope), "slope": slope}
+            take_up[a] = {"intercept": solve_intercept(amounts[pos].astype(float) / 12.0, cw[pos], non_take_up[a], slope,
+                                                       start=previous.get(a)), "slope": slope}
         _apply_take_up(sim_entitled, take_up)
         if dynamic:
-            X[:, dynamic], T[dynamic] = design_matrix(household_columns(sim_entitled), [targets[i] for i in dynamic])
-        result = entropy_calibration(X, T, d, [t["statistic"] for t in targets])
+            fill(dynamic, household_columns(sim_entitled))
+        # warm start from the previous round (usually a few Newton steps); from zero when that does not settle fast
+        warm = _solve(Xs, T, scale, d, names, lam0=result.lam, max_iter=6) if result else None
+        result = warm if warm is not None and warm.max_relative_error < 1e-10 else _solve(Xs, T, scale, d, names)
         w = result.weights
         pop.households["weight"] = w
         if previous and all(abs(previous[a] - take_up[a]["intercept"]) < 1e-6 for a in ALLOWANCES):
@@ -119,25 +148,27 @@ def calibrate(sim_entitled, targets: list[dict], non_take_up: dict, slope: float
     return w, take_up, result
 
 
-def design_matrix(cols: dict, targets: list[dict]):
-    """Columns and target values of the linear calibration equations.
+def design_columns(cols: dict, targets: list[dict]):
+    """For each target, its column and its value in the linear calibration equations.
 
     A mean target (``primary_income_mean.<group>``) becomes sum_i w_i (x_i / mean - 1) [i in group] = 0.
     """
-    xs, ts = [], []
     for t in targets:
         stat = t["statistic"]
         if stat.startswith("primary_income_mean."):
             group = stat.split(".", 1)[1]
             if f"primary_income.{group}" not in cols:
                 raise InputError(f"targets: unknown statistic {stat!r}")
-            xs.append(cols[f"primary_income.{group}"] / float(t["value"]) - cols[f"households.{group}"])
-            ts.append(0.0)
+            yield cols[f"primary_income.{group}"] / float(t["value"]) - cols[f"households.{group}"], 0.0
         elif stat in cols:
-            xs.append(cols[stat].astype(float))
-            ts.append(float(t["value"]))
+            yield np.asarray(cols[stat], dtype=float), float(t["value"])
         else:
             raise InputError(f"targets: unknown statistic {stat!r}; known: {', '.join(cols.names())}")
+
+
+def design_matrix(cols: dict, targets: list[dict]):
+    """Columns and target values of the linear calibration equations (see :func:`design_columns`)."""
+    xs, ts = zip(*design_columns(cols, targets)) if targets else ((), ())
     return np.column_stack(xs), np.array(ts)
 
 
