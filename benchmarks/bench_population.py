@@ -1,38 +1,74 @@
-"""Benchmark of the population run and the year of advances and repayments. Prints figures; asserts nothing.
+"""Benchmark of runs on a population: the rules (cold and warm), baseline plus a reform, the year of advances and
+repayments, and peak memory. Prints figures (and one JSON line last); asserts nothing.
 
-Run: python benchmarks/bench_population.py [POPULATION_DIR]   (default: the bundled population)
+Run: python benchmarks/bench_population.py [POPULATION_DIR | --households N] [--year YEAR]
+     (default: the default population of 2024; --households builds or takes a cached population of that size)
+
+'cold' is the first run on a freshly loaded population (it builds the structure: partners, benefit units,
+huurtoeslag households); 'warm' are the runs after it (each scenario on the same population). Peak memory is the
+process's maximum resident set, read at the end.
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
+import json
+import resource
+import statistics
 import time
 
 from simlib.parameters import load_parameters
-from simlib.population.build import DEFAULT_DIR
+from simlib.population.build import DEFAULT_HOUSEHOLDS, cached_population
 from simlib.population.store import load_population
 from simlib.repayments.model import draw_events, simulate_year, summarise
 from simlib.simulate import simulate
 
+REFORM = {"huurtoeslag.maximale_huurgrens.werking": "aftopping", "awir.vermogensgrens.huurtoeslag.alleenstaande": 60000}
+
+
+def _t(fn):
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
 
 def main() -> None:
-    path = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_DIR
-    t0 = time.perf_counter()
-    pop = load_population(path)
-    print(f"load {path}: {pop.n_households:,} households, {pop.n_persons:,} persons in {time.perf_counter() - t0:.1f} s")
+    ap = argparse.ArgumentParser()
+    ap.add_argument("population", nargs="?")
+    ap.add_argument("--households", type=int, default=None)
+    ap.add_argument("--year", type=int, default=2024)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    r: dict = {}
+    if args.population:
+        r["load_s"], pop = _t(lambda: load_population(args.population))
+    else:
+        r["load_s"], pop = _t(lambda: cached_population(args.year, args.households or DEFAULT_HOUSEHOLDS))
+    r["households"], r["persons"] = pop.n_households, pop.n_persons
+    print(f"population: {pop.n_households:,} households, {pop.n_persons:,} persons ({pop.year}); load {r['load_s']:.2f} s")
     p = load_parameters(pop.year)
-    simulate(pop, p)  # warm up
-    t = time.perf_counter()
-    simulate(pop, p)
-    print(f"simulate (four allowances, partner rule, take-up): {time.perf_counter() - t:.2f} s")
-    t = time.perf_counter()
-    ev = draw_events(pop, 1)
-    print(f"draw the year's events: {time.perf_counter() - t:.2f} s")
-    t = time.perf_counter()
-    res = simulate_year(pop, p, pop.meta.get("take_up"), ev)
-    print(f"year of advances and repayments: {time.perf_counter() - t:.2f} s")
+    reform = load_parameters(pop.year, REFORM)
+    r["cold_s"], _ = _t(lambda: simulate(pop, p))
+    warm = []
+    for _ in range(args.repeat):
+        s, sim = _t(lambda: simulate(pop, p))
+        warm.append(s)
+        del sim
+    r["warm_s"] = statistics.median(warm)
+    r["baseline_plus_reform_s"], _ = _t(lambda: (simulate(pop, p), simulate(pop, reform)))
+    print(f"four allowances: cold {r['cold_s']:.3f} s (builds the structure), warm {r['warm_s']:.3f} s "
+          f"({r['warm_s'] / pop.n_households * 1e9:.0f} ns per household); baseline + reform (both run) "
+          f"{r['baseline_plus_reform_s']:.3f} s")
+    r["events_s"], ev = _t(lambda: draw_events(pop, 20200101))
+    r["year_s"], res = _t(lambda: simulate_year(pop, p, pop.meta.get("take_up"), ev))
+    r["year_reform_s"], _ = _t(lambda: simulate_year(pop, reform, pop.meta.get("take_up"), ev))
     s = summarise(res)
+    print(f"year of advances and repayments: events {r['events_s']:.2f} s + year {r['year_s']:.2f} s "
+          f"(= {r['events_s'] + r['year_s']:.2f} s); the same draws for a reform {r['year_reform_s']:.2f} s")
     print(f"  repayments >= EUR 500: {s['count_ge_500']:,.0f}; problematic: {s['problematic']:,.0f}")
+    r["peak_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    print(f"peak memory (load, runs, year): {r['peak_gb']:.2f} GB")
+    print(json.dumps(r))
 
 
 if __name__ == "__main__":

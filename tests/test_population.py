@@ -158,3 +158,16 @@ def test_simulation_in_blocks_equals_one_block(default, monkeypatch):
         for key in whole.details[name]:
             assert np.array_equal(whole.details[name][key], blocks.details[name][key]), (name, key)
     assert np.array_equal(whole.details["kinderopvangtoeslag"][0], blocks.details["kinderopvangtoeslag"][0])
+
+
+def test_a_year_built_with_the_cached_calibration_equals_one_built_from_scratch(tmp_path, monkeypatch):
+    import simlib.population.build as B
+
+    monkeypatch.setattr(B, "CACHE_DIR", tmp_path / "cache")
+    first = B.build_population(2023, 3000, 7)  # computes and caches the 2020 calibration
+    assert (B._calibration_path(3000, 7) / "weights.npy").exists()
+    second = B.build_population(2023, 3000, 7)  # takes it from the cache
+    save_population(first, tmp_path / "a")
+    save_population(second, tmp_path / "b")
+    for f in ("persons.parquet", "households.parquet", "meta.json"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
+import json
 import time
 from pathlib import Path
 
+import numpy as np
 import yaml
 
-from simlib.memory import for_population
 from simlib.errors import InputError
+from simlib.io import write_atomic, write_text_atomic
+from simlib.memory import for_population
 from simlib.model import Population
 from simlib.parameters import SUPPORTED_YEARS, load_parameters
 from simlib.population.calibrate import calibrate
@@ -83,20 +86,56 @@ def build_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, s
         raise InputError(f"households: expected between 1,000 and 10,000,000, got {n_households}")
     say = log or (lambda msg: None)
     for_population(int(n_households))  # a whole country: keep freed memory for reuse (simlib.memory)
+    if year == CALIBRATION_YEAR:
+        base = _calibration_year(n_households, seed, say)
+        base.meta["year"] = year
+        _save_calibration(base, seed)
+        return base
+    weights, meta = _calibration_weights(n_households, seed, say)
+    t0 = time.perf_counter()
+    pop = generate(year, n_households, seed)
+    say(f"generated {pop.n_households:,} households of {year} in {time.perf_counter() - t0:.1f} s")
+    pop.households["weight"] = weights * (national_households(year) / national_households(CALIBRATION_YEAR))
+    pop.meta = dict(meta, year=year)
+    return _calibrated(pop, year, say)
+
+
+def _calibration_year(n_households: int, seed: int, say) -> Population:
     t0 = time.perf_counter()
     base = generate(CALIBRATION_YEAR, n_households, seed)
     say(f"generated {base.n_households:,} households, {base.n_persons:,} persons in {time.perf_counter() - t0:.1f} s")
     base.meta = {"seed": seed, "households": int(n_households), "generator_version": GENERATOR_VERSION}
-    base = _calibrated(base, CALIBRATION_YEAR, say)
-    if year == CALIBRATION_YEAR:
-        base.meta["year"] = year
-        return base
-    weights, meta = base.households["weight"], dict(base.meta)
-    del base  # keep one population in memory at a time
-    pop = generate(year, n_households, seed)
-    pop.households["weight"] = weights * (national_households(year) / national_households(CALIBRATION_YEAR))
-    pop.meta = dict(meta, year=year)
-    return _calibrated(pop, year, say)
+    return _calibrated(base, CALIBRATION_YEAR, say)
+
+
+def _calibration_path(n_households: int, seed: int) -> Path:
+    return CACHE_DIR / f"calibration_{CALIBRATION_YEAR}_{int(n_households)}_{seed}_v{GENERATOR_VERSION}"
+
+
+def _save_calibration(base: Population, seed: int) -> None:
+    """Keep the calibration year's weights (and its meta) for the builds of other years of the same size and seed."""
+    path = _calibration_path(base.n_households, seed)
+    try:
+        write_atomic(path / "weights.npy", lambda tmp: np.save(open(tmp, "wb"), base.households["weight"]))
+        write_text_atomic(path / "meta.json", json.dumps({k: v for k, v in base.meta.items() if k != "year"}, sort_keys=True))
+    except (OSError, InputError):  # a read-only installation: the cache is an optimisation only
+        pass
+
+
+def _calibration_weights(n_households: int, seed: int, say) -> tuple[np.ndarray, dict]:
+    """The calibrated weights of the calibration year: from the cache, else by generating and calibrating it."""
+    path = _calibration_path(n_households, seed)
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        weights = np.load(path / "weights.npy")
+        if len(weights) == int(n_households):
+            say(f"calibration of {CALIBRATION_YEAR} taken from {path}")
+            return weights, meta
+    except (OSError, ValueError):
+        pass
+    base = _calibration_year(n_households, seed, say)
+    _save_calibration(base, seed)
+    return base.households["weight"], dict(base.meta)
 
 
 def cached_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED, log=None) -> Population:

@@ -16,9 +16,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from simlib.memory import for_population
 from simlib.errors import InputError
 from simlib.io import write_atomic, write_text_atomic
+from simlib.memory import for_population
 from simlib.model import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, RELATION_COLUMNS, Population
 
 REFERENCES = ("spouse", "cohabitant", "pension_partner", "partner_last_year", "parent1", "parent2")

@@ -132,12 +132,15 @@ def draw_events(pop: Population, seed: int, levers: Levers | None = None) -> Eve
 
     ie = A["income_estimate"]
     scale = ie["scale"]
-    error = np.zeros(n_p)
     z, uj, zj = rng.standard_normal(n_p), rng.random(n_p), rng.standard_normal(n_p)
-    for name, spec in ie["profiles"].items():
-        sel = profile == PROFILES.index(name)
-        jump = uj[sel] < min(spec["jump"] * scale, 0.5)
-        error[sel] = scale * spec["sigma"] * z[sel] + np.where(jump, spec["jump_mean"] + scale * spec["jump_sd"] * zj[sel], 0.0)
+    # the parameters of each person's work profile, gathered (persons without a listed profile: no error)
+    spec = [ie["profiles"].get(name) for name in PROFILES]
+    listed = np.array([sp is not None for sp in spec] + [False])
+    table = lambda f: np.array([f(sp) if sp else 0.0 for sp in spec] + [0.0])  # noqa: E731
+    code = np.where((profile >= 0) & (profile < len(PROFILES)), profile, len(PROFILES))
+    sigma, jump_p = table(lambda sp: scale * sp["sigma"])[code], table(lambda sp: min(sp["jump"] * scale, 0.5))[code]
+    jump_mean, jump_sd = table(lambda sp: sp["jump_mean"])[code], table(lambda sp: scale * sp["jump_sd"])[code]
+    error = np.where(listed[code], sigma * z + np.where(uj < jump_p, jump_mean + jump_sd * zj, 0.0), 0.0)
     iu = A["income_update"]
     p_upd = 1 / (1 + np.exp(-(iu["intercept"] + iu["slope"] * np.abs(error))))
     p_upd = np.clip(p_upd + np.where(targeted, levers.signalering, 0.0), 0.0, 1.0)
