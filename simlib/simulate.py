@@ -76,7 +76,8 @@ class Simulation:
     def total(self, allowance: str, received: bool = True, weighted: bool = True) -> float:
         """Total yearly amount of one allowance (after take-up by default), weighted to the country by default."""
         amounts, w = self.claimant_amounts(allowance, received)
-        return float(np.dot(amounts, w) if weighted else amounts.sum())
+        # numpy's own (pairwise) sum, not BLAS: the same total whatever the number of BLAS threads
+        return float(np.sum(amounts * w) if weighted else np.sum(amounts, dtype=float))
 
     def recipients(self, allowance: str, received: bool = True, weighted: bool = True) -> float:
         """Number of claimants (benefit units; homes for huurtoeslag) with a positive amount."""

@@ -53,15 +53,15 @@ def solve_intercept(monthly_amount, weight, non_take_up: float, slope: float, st
     x = slope * np.log1p(np.maximum(amount, 0.0) / 10.0)
 
     def gap(a):
-        return float(w @ (1.0 / (1.0 + np.exp(a + x)))) - non_take_up  # 1 - p = 1 / (1 + exp(a + x))
+        return float(np.sum(w / (1.0 + np.exp(a + x)))) - non_take_up  # 1 - p = 1 / (1 + exp(a + x))
 
     a = 0.0 if start is None else float(start)
     for _ in range(30):
         q = 1.0 / (1.0 + np.exp(a + x))
-        g = float(w @ q) - non_take_up
+        g = float(np.sum(w * q)) - non_take_up
         if abs(g) < 1e-13:
             return a
-        slope_g = -float(w @ (q * (1.0 - q)))
+        slope_g = -float(np.sum(w * q * (1.0 - q)))
         if slope_g >= -1e-15:
             break
         a_new = a - g / slope_g

@@ -491,9 +491,9 @@ def summarise(res: YearResult) -> dict:
             "count": float(wa[r > 0].sum()),
             "count_ge_500": float(wa[r >= 500].sum()),
             "count_ge_1500": float(wa[r >= 1500].sum()),
-            "amount": float(r @ wa),
+            "amount": float(np.sum(r * wa)),
             "backpayment_count": float(wa[b >= 1].sum()),
-            "backpayment_amount": float(b @ wa),
+            "backpayment_amount": float(np.sum(b * wa)),
             "causes_ge_500": {c: float(wa[(r >= 500) & (res.cause[a] == i)].sum()) for i, c in enumerate(CAUSES)},
         }
         out["per_allowance"][a] = d
