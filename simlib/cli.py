@@ -137,7 +137,7 @@ def cmd_compare(args) -> int:
         for key, label in (("count_ge_500", "repayments >= EUR 500"), ("problematic", "problematic repayments"), ("amount", "amount repaid (EUR mln)")):
             scale = 1e6 if key == "amount" else 1
             print(f"  {label:24s} {rp['baseline'][key] / scale:12,.0f} -> {rp['reform'][key] / scale:12,.0f} ({rp['change'][key] / scale:+,.0f})")
-    if "interval" in s:
+    if s.get("interval", {}).get("seeds"):
         iv = s["interval"]["cost_change"]
         print(f"  spending change over {s['interval']['seeds']} seeds: € {iv['min'] / 1e6:+,.1f} to {iv['max'] / 1e6:+,.1f} mln")
     _log(f"wrote {args.out}/summary.json, report.html and the tables")
@@ -226,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--baseline", help="baseline scenario (default: current law of the year)")
     c.add_argument("--population", help="population directory (default: the bundled or a cached one for the year)")
     c.add_argument("--year", type=int, help="berekeningsjaar (default: the scenario's year)")
-    c.add_argument("--seeds", type=int, default=4, help="extra population seeds for the interval (default 4; 0 = none)")
+    c.add_argument("--seeds", type=int, default=None,
+                   help="extra population seeds for the interval (default 4, none above 1,000,000 households; 0 = none)")
     c.add_argument("--repayment-runs", type=int, default=3, help="Monte Carlo runs of the year's events for the repayments (default 3; 0 = skip)")
     c.set_defaults(func=cmd_compare)
 

@@ -154,19 +154,25 @@ def _run(scenario: Scenario, pop: Population, year: int) -> Simulation:
     return simulate(pop, scenario.parameter_set(year), take_up=scenario.take_up(pop.meta.get("take_up")))
 
 
+AUTO_INTERVAL_SEEDS = 4  # further population seeds for the headline interval when none are asked for
+AUTO_INTERVAL_MAX_HOUSEHOLDS = 1_000_000  # above this size no further populations are built unless asked for
+
+
 def compare(
     reform: Scenario,
     baseline: Scenario | None = None,
     population: Population | None = None,
     year: int | None = None,
-    seeds: int = 0,
+    seeds: int | None = 0,
     repayment_seeds: int = 3,
     log=None,
 ) -> Comparison:
     """Compare ``reform`` with ``baseline`` (current law by default) on ``population``.
 
     ``year`` defaults to the reform's year, then the population's. With ``seeds`` > 0 the headline numbers are
-    also computed on that many other populations of the same size (other seeds), to give an interval. The
+    also computed on that many other populations of the same size (other seeds), to give an interval; ``None``
+    means 4 up to AUTO_INTERVAL_MAX_HOUSEHOLDS households and none above (each further seed of the whole country is a
+    build of two minutes and 12 GB; its sampling noise is small anyway). The
     advances-and-repayments year is simulated ``repayment_seeds`` times (Monte Carlo over the year's events).
     """
     from simlib.population.build import DEFAULT_SEED, cached_population
@@ -213,6 +219,13 @@ def compare(
     summary["partner_changes"] = {"households": float(w[df["partner_changed"]].sum())}
     summary["repayments"], rep_tables = repayment_comparison(baseline, reform, population, year, repayment_seeds)
 
+    if seeds is None:
+        seeds = AUTO_INTERVAL_SEEDS if population.n_households <= AUTO_INTERVAL_MAX_HOUSEHOLDS else 0
+        if not seeds:
+            summary["interval"] = {"seeds": 0, "method": (
+                f"no interval over population seeds: {population.n_households:,} households is above "
+                f"{AUTO_INTERVAL_MAX_HOUSEHOLDS:,} (ask for seeds explicitly to build further populations of this size)")}
+            (log or (lambda m: None))(summary["interval"]["method"])
     if seeds:
         values = {k: [v] for k, v in hl.items()}
         for s in range(1, seeds + 1):
@@ -220,6 +233,7 @@ def compare(
             h = headline(household_frame(_run(baseline, pop_s, year), _run(reform, pop_s, year)))
             for k, v in h.items():
                 values[k].append(v)
+            del pop_s  # one further population in memory at a time
         summary["interval"] = {
             "seeds": seeds + 1,
             "method": f"the headline on {seeds + 1} populations of {population.n_households:,} households with different seeds",

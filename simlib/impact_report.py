@@ -63,8 +63,10 @@ def render_html(c: Comparison) -> str:
     parts.append(f"<tr><td>Households worse off</td><td>{s['losers']:,.0f}</td></tr>")
     parts.append(f"<tr><td>Households whose toeslagpartner changes</td><td>{s['partner_changes']['households']:,.0f}</td></tr>")
     parts.append("</table>")
-    if "interval" in s:
-        iv = s["interval"]
+    iv = s.get("interval")
+    if iv and not iv["seeds"]:
+        parts.append(f"<p class='note'>{html.escape(iv['method'])}.</p>")
+    elif iv:
         parts.append(f"<p class='note'>Interval: {html.escape(iv['method'])}. Spending change {_eur(iv['cost_change']['min'])} to "
                      f"{_eur(iv['cost_change']['max'])}; winners {iv['winners']['min']:,.0f}–{iv['winners']['max']:,.0f}; "
                      f"losers {iv['losers']['min']:,.0f}–{iv['losers']['max']:,.0f}.</p>")

@@ -108,3 +108,22 @@ def test_cli_compare(tmp_path):
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "scenario file not found" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_no_interval_built_by_default_for_a_large_population(pop, monkeypatch, tmp_path):
+    """Above AUTO_INTERVAL_MAX_HOUSEHOLDS the default builds no further populations (for the whole country each is a
+    build of minutes and 12 GB): the summary and the report say that there is no interval and why."""
+    import simlib.compare as compare_module
+    import simlib.population.build as build
+    from simlib.impact_report import write_comparison
+
+    def no_build(*a, **k):
+        raise AssertionError("a further population was built")
+
+    monkeypatch.setattr(build, "cached_population", no_build)
+    monkeypatch.setattr(compare_module, "AUTO_INTERVAL_MAX_HOUSEHOLDS", pop.n_households - 1)
+    c = run("huurgrens-als-aftopping", pop, seeds=None, repayment_seeds=0)
+    assert c.summary["interval"]["seeds"] == 0
+    assert f"{pop.n_households:,} households" in c.summary["interval"]["method"]
+    write_comparison(c, tmp_path / "out")
+    assert "no interval over population seeds" in (tmp_path / "out" / "report.html").read_text()
