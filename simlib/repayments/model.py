@@ -35,6 +35,7 @@ from simlib.population.generate import PROFILES, TYPES, uprating
 from simlib.rules.awir import round_half_up
 from simlib.simulate import ALLOWANCES, Simulation, simulate
 from simlib.structure import derive_from
+from simlib.threads import parallel_map
 
 HERE = Path(__file__).parent
 EVENTS = ("geen", "partner_out", "partner_in", "birth", "move", "childcare_change", "job_loss", "medebewoner_in")
@@ -88,6 +89,13 @@ class Events:
     seed: int
 
 
+EVENT_BLOCK = 1 << 18  # households or persons per block of draw_events' arithmetic (the same result in any blocks)
+
+
+def _blocks(n: int) -> list[tuple[int, int]]:
+    return [(lo, min(lo + EVENT_BLOCK, n)) for lo in range(0, n, EVENT_BLOCK)] or [(0, 0)]
+
+
 def draw_events(pop: Population, seed: int, levers: Levers | None = None) -> Events:
     """Draw the year's events for every household (deterministic for a given population and seed)."""
     A = assumptions()
@@ -114,40 +122,60 @@ def draw_events(pop: Population, seed: int, levers: Levers | None = None) -> Eve
         # an adult (a lodger, a relative) moves in with a single parent: criterion 2e makes them toeslagpartners
         "medebewoner_in": (adults == 1) & (H["household_type"] == 3),
     }
-    kind = np.zeros(n, dtype=np.int8)
-    u = rng.random(n)
-    acc = np.zeros(n)
-    for k, name in enumerate(EVENTS[1:], start=1):
-        p = np.where(eligible[name], ev[name], 0.0)
-        kind = np.where((kind == 0) & (u >= acc) & (u < acc + p), k, kind)
-        acc = acc + p
-    month = rng.integers(2, 13, n)
+    # the draws of the households, in a fixed order; the arithmetic on them runs in blocks on threads below
+    u, month, u_rep = rng.random(n), rng.integers(2, 13, n), rng.random(n)
     rep = A["reporting"]
-    p_rep = np.select([kind == k for k in range(1, len(EVENTS))], [rep[name] for name in EVENTS[1:]], 0.0)
     profile = P["profile"]
     targeted = np.isin(profile, [PROFILES.index(x) for x in levers.signalering_profielen if x in PROFILES])
     head_targeted = targeted[head]
-    p_rep = np.clip(p_rep + np.where(head_targeted, levers.signalering, 0.0), 0.0, 1.0)
-    reported = rng.random(n) < p_rep
+    kind = np.empty(n, dtype=np.int8)
+    reported = np.empty(n, dtype=bool)
+
+    def households(bounds: tuple[int, int]) -> None:
+        sl = slice(*bounds)
+        u_b = u[sl]
+        k_b = np.zeros(len(u_b), dtype=np.int8)
+        acc = np.zeros(len(u_b))
+        for k, name in enumerate(EVENTS[1:], start=1):  # at most one change: the first whose interval holds u
+            p = np.where(eligible[name][sl], ev[name], 0.0)
+            k_b = np.where((k_b == 0) & (u_b >= acc) & (u_b < acc + p), k, k_b)
+            acc = acc + p
+        p_rep = np.select([k_b == k for k in range(1, len(EVENTS))], [rep[name] for name in EVENTS[1:]], 0.0)
+        p_rep = np.clip(p_rep + np.where(head_targeted[sl], levers.signalering, 0.0), 0.0, 1.0)
+        kind[sl] = k_b
+        reported[sl] = u_rep[sl] < p_rep
+
+    parallel_map(households, _blocks(n))
 
     ie = A["income_estimate"]
     scale = ie["scale"]
-    z, uj, zj = rng.standard_normal(n_p), rng.random(n_p), rng.standard_normal(n_p)
+    # all draws first, in a fixed order; the arithmetic on them then runs in blocks of persons on threads
+    z, uj, zj, u_upd = rng.standard_normal(n_p), rng.random(n_p), rng.standard_normal(n_p), rng.random(n_p)
+    knows = rng.random(n) < A["assets"]["know_above_limit"]
+    rent_factor = np.exp(ev["move_rent_sd"] * rng.standard_normal(n))
+    new_income = 30000.0 * uprating()["income_wages"]["index"][pop.year] * np.exp(0.5 * rng.standard_normal(n))
     # the parameters of each person's work profile, gathered (persons without a listed profile: no error)
     spec = [ie["profiles"].get(name) for name in PROFILES]
     listed = np.array([sp is not None for sp in spec] + [False])
     table = lambda f: np.array([f(sp) if sp else 0.0 for sp in spec] + [0.0])  # noqa: E731
-    code = np.where((profile >= 0) & (profile < len(PROFILES)), profile, len(PROFILES))
-    sigma, jump_p = table(lambda sp: scale * sp["sigma"])[code], table(lambda sp: min(sp["jump"] * scale, 0.5))[code]
-    jump_mean, jump_sd = table(lambda sp: sp["jump_mean"])[code], table(lambda sp: scale * sp["jump_sd"])[code]
-    error = np.where(listed[code], sigma * z + np.where(uj < jump_p, jump_mean + jump_sd * zj, 0.0), 0.0)
+    sigma_t, jump_p_t = table(lambda sp: scale * sp["sigma"]), table(lambda sp: min(sp["jump"] * scale, 0.5))
+    jump_mean_t, jump_sd_t = table(lambda sp: sp["jump_mean"]), table(lambda sp: scale * sp["jump_sd"])
     iu = A["income_update"]
-    p_upd = 1 / (1 + np.exp(-(iu["intercept"] + iu["slope"] * np.abs(error))))
-    p_upd = np.clip(p_upd + np.where(targeted, levers.signalering, 0.0), 0.0, 1.0)
-    income_reported = rng.random(n_p) < p_upd
-    knows = rng.random(n) < A["assets"]["know_above_limit"]
-    rent_factor = np.exp(ev["move_rent_sd"] * rng.standard_normal(n))
-    new_income = 30000.0 * uprating()["income_wages"]["index"][pop.year] * np.exp(0.5 * rng.standard_normal(n))
+    error = np.empty(n_p)
+    income_reported = np.empty(n_p, dtype=bool)
+
+    def persons(bounds: tuple[int, int]) -> None:
+        sl = slice(*bounds)
+        pr = profile[sl]
+        code = np.where((pr >= 0) & (pr < len(PROFILES)), pr, len(PROFILES))
+        jump = np.where(uj[sl] < jump_p_t[code], jump_mean_t[code] + jump_sd_t[code] * zj[sl], 0.0)
+        err = np.where(listed[code], sigma_t[code] * z[sl] + jump, 0.0)
+        p_upd = 1 / (1 + np.exp(-(iu["intercept"] + iu["slope"] * np.abs(err))))
+        p_upd = np.clip(p_upd + np.where(targeted[sl], levers.signalering, 0.0), 0.0, 1.0)
+        error[sl] = err
+        income_reported[sl] = u_upd[sl] < p_upd
+
+    parallel_map(persons, _blocks(n_p))
     return Events(kind, month, reported, error, income_reported, knows, rent_factor, new_income, seed)
 
 
@@ -351,8 +379,7 @@ def _simulate_year(pop: Population, params: ParameterSet, take_up: dict | None, 
     k = ev.kind
     household_event = _any_of(k, ("partner_out", "partner_in", "birth", "medebewoner_in"))
     childcare_event = _any_of(k, ("childcare_change", "job_loss"))
-    claimants, adv, fin, rep, back, cause = {}, {}, {}, {}, {}, {}
-    for a in ALLOWANCES:
+    def settle(a: str) -> tuple:  # one allowance (independent of the others: run on threads)
         # only households that receive an advance can end with a repayment or a back-payment
         adv_all = a_est.received[a]
         idx = np.flatnonzero(adv_all > 0)
@@ -391,7 +418,10 @@ def _simulate_year(pop: Population, params: ParameterSet, take_up: dict | None, 
             c[unrep & (k_i == EVENTS.index("move"))] = CAUSES.index("huur")
         c[unrep & household_event[idx]] = CAUSES.index("huishouden")
         c[over_i & (v > 0)] = CAUSES.index("vermogen")
-        claimants[a], adv[a], fin[a], rep[a], back[a], cause[a] = idx, v, f, r, np.maximum(d, 0.0), c
+        return idx, v, f, r, np.maximum(d, 0.0), c
+
+    settled = dict(zip(ALLOWANCES, parallel_map(settle, ALLOWANCES)))
+    claimants, adv, fin, rep, back, cause = ({a: settled[a][i] for a in ALLOWANCES} for i in range(6))
 
     def per_household(values: dict) -> np.ndarray:
         out = np.zeros(n)
@@ -431,18 +461,29 @@ def _household_static(pop: Population) -> dict[str, np.ndarray]:
     if hit is not None and all(a is b for a, b in zip(hit[0], key)):
         return hit[1]
     n, hh = pop.n_households, P["household"]
-    income_pos = np.maximum(np.asarray(P["income"], dtype=float), 0.0)
-    tot = np.bincount(hh, weights=income_pos, minlength=n)
-    employees = (P["profile"] == PROFILES.index("vast")) | (P["profile"] == PROFILES.index("flex"))
-    covered = np.bincount(hh, weights=np.where(employees, income_pos, 0.0), minlength=n)
-    out = {
-        "income_pos": income_pos,
-        "income_total": tot,
-        "employee_share": np.where(tot > 0, covered / np.maximum(tot, 1.0), 0.0),
-        "couple": np.bincount(hh, weights=((P["spouse"] >= 0) | (P["cohabitant"] >= 0)), minlength=n) > 0,
-        "net_income_month": np.bincount(hh, weights=np.where(P["elsewhere"], 0.0, _net_income(income_pos)), minlength=n) / 12.0,
-        "housing_costs": pop.households["bare_rent"] + pop.households["service_costs"],
-    }
+    income_pos = np.empty(pop.n_persons)
+    out = {k: np.empty(n) for k in ("income_total", "employee_share", "net_income_month")}
+    out["couple"] = np.empty(n, dtype=bool)
+    employee = np.array([PROFILES.index("vast"), PROFILES.index("flex")])
+
+    def block(bounds: tuple[int, int]) -> None:  # households h0..h1-1 and their persons (sorted by household)
+        h0, h1 = bounds
+        p0, p1 = (int(x) for x in np.searchsorted(hh, [h0, h1]))
+        ps, m, rows = slice(p0, p1), h1 - h0, hh[p0:p1] - h0
+        inc = np.maximum(np.asarray(P["income"][ps], dtype=float), 0.0)
+        income_pos[ps] = inc
+        tot = np.bincount(rows, weights=inc, minlength=m)
+        covered = np.bincount(rows, weights=np.where(np.isin(P["profile"][ps], employee), inc, 0.0), minlength=m)
+        out["income_total"][h0:h1] = tot
+        out["employee_share"][h0:h1] = np.where(tot > 0, covered / np.maximum(tot, 1.0), 0.0)
+        partnered = (P["spouse"][ps] >= 0) | (P["cohabitant"][ps] >= 0)
+        out["couple"][h0:h1] = np.bincount(rows, weights=partnered, minlength=m) > 0
+        net = np.where(P["elsewhere"][ps], 0.0, _net_income(inc))
+        out["net_income_month"][h0:h1] = np.bincount(rows, weights=net, minlength=m) / 12.0
+
+    parallel_map(block, _blocks(n))
+    out["income_pos"] = income_pos
+    out["housing_costs"] = pop.households["bare_rent"] + pop.households["service_costs"]
     pop.__dict__["_household_static"] = (key, out)
     return out
 
