@@ -435,22 +435,36 @@ def _huurtoeslag_structure(population: Population, p, unit, partner, child_unit,
 
 def _unit_incomes(P: dict, heads: np.ndarray, partner: np.ndarray) -> dict:
     """Joint toetsingsinkomen of each unit and the hours worked by the parent who works least (unknown hours: full
-    time for someone who works)."""
-    income = P["income"].astype(float)
-    hours = P["hours_worked"].astype(float)
-    hours = np.where(np.isnan(hours), np.where(P["works"], FULL_TIME_HOURS_PER_MONTH, 0.0), hours)
+    time for someone who works). Only the members of the units given are read (units may be a block)."""
+    income = np.asarray(P["income"], dtype=float)
+    hours_worked = np.asarray(P["hours_worked"], dtype=float)
+
+    def hours(rows: np.ndarray) -> np.ndarray:
+        h = hours_worked[rows]
+        return np.where(np.isnan(h), np.where(P["works"][rows], FULL_TIME_HOURS_PER_MONTH, 0.0), h)
+
     has_partner = partner >= 0
     mate = np.where(has_partner, partner, heads)
     return {"toetsingsinkomen": income[heads] + np.where(has_partner, income[mate], 0.0),
-            "least_hours": np.where(has_partner, np.minimum(hours[heads], hours[mate]), hours[heads])}
+            "least_hours": np.where(has_partner, np.minimum(hours(heads), hours(mate)), hours(heads))}
 
 
-def _rekeninkomen(P: dict, member: np.ndarray, young_child: np.ndarray, nh: int, p) -> np.ndarray:
+def _rekeninkomen(P: dict, member: np.ndarray, young_child: np.ndarray, nh: int, p, block: tuple | None = None) -> np.ndarray:
     """Income of the huurtoeslag household: huurder, partner and medebewoners; a young child of a member counts only
-    above the exemption (Awir art. 7 lid 6)."""
-    income = P["income"].astype(float)
-    counted = np.where(young_child, np.maximum(income - p.awir.vrijstelling_inkomen_medebewoner_kind, 0.0), income)
-    return np.bincount(P["household"], weights=np.where(member, counted, 0.0), minlength=nh)
+    above the exemption (Awir art. 7 lid 6). ``block`` (h0, h1, p0, p1): only households h0..h1-1 (persons p0..p1-1)."""
+    h0, h1, p0, p1 = block or (0, nh, 0, len(member))
+    sl = slice(p0, p1)
+    income = np.asarray(P["income"][sl], dtype=float)
+    counted = np.where(young_child[sl], np.maximum(income - p.awir.vrijstelling_inkomen_medebewoner_kind, 0.0), income)
+    return np.bincount(P["household"][sl] - h0, weights=np.where(member[sl], counted, 0.0), minlength=h1 - h0)
+
+
+def household_blocks(household: np.ndarray, nh: int, size: int = 1 << 18) -> list[tuple[int, int, int, int]]:
+    """Blocks of households h0..h1-1 with their persons p0..p1-1 (persons are sorted by household)."""
+    h0 = np.arange(0, nh, size)
+    h1 = np.minimum(h0 + size, nh)
+    p0, p1 = np.searchsorted(household, h0), np.searchsorted(household, h1)
+    return [tuple(int(x) for x in b) for b in zip(h0, h1, p0, p1)] or [(0, 0, 0, 0)]
 
 
 INCOME_COLUMNS = ("income", "hours_worked")  # person columns the derived structure of a population may differ in
@@ -472,12 +486,22 @@ def _derivable(population: Population, base: Population) -> bool:
 def _derive(population: Population, st: Structure, p) -> Structure:
     """The structure of a population that differs from the one of ``st`` only in income and hours worked."""
     P = population.persons
+    nh, heads, partner = population.n_households, st.units["head"], st.units["partner"]
     units = dict(st.units)
-    units.update(_unit_incomes(P, st.units["head"], st.units["partner"]))
+    units.update({k: np.empty(len(heads)) for k in ("toetsingsinkomen", "least_hours")})
     homes = dict(st.homes)
+    homes["rekeninkomen"] = np.empty(nh)
     role = st.persons["ht_role"]
     member = (role == HT_HUURDER) | (role == HT_PARTNER) | (role == HT_MEDEBEWONER)
-    homes["rekeninkomen"] = _rekeninkomen(P, member, st.persons["ht_young_child"], population.n_households, p)
+
+    def block(b: tuple[int, int, int, int]) -> None:  # in blocks on threads; each writes its own part
+        h0, h1, _, _ = b
+        u0, u1 = np.searchsorted(units["household"], [h0, h1])
+        for k, v in _unit_incomes(P, heads[u0:u1], partner[u0:u1]).items():
+            units[k][u0:u1] = v
+        homes["rekeninkomen"][h0:h1] = _rekeninkomen(P, member, st.persons["ht_young_child"], nh, p, b)
+
+    parallel_map(block, household_blocks(P["household"], nh))
     return Structure(st.partners, st.persons, units, st.kgb, st.care, homes)
 
 

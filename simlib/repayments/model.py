@@ -34,7 +34,7 @@ from simlib.parameters import ParameterSet, load_parameters
 from simlib.population.generate import PROFILES, TYPES, uprating
 from simlib.rules.awir import round_half_up
 from simlib.simulate import ALLOWANCES, Simulation, simulate
-from simlib.structure import derive_from
+from simlib.structure import derive_from, household_blocks
 from simlib.threads import parallel_map
 
 HERE = Path(__file__).parent
@@ -466,9 +466,8 @@ def _household_static(pop: Population) -> dict[str, np.ndarray]:
     out["couple"] = np.empty(n, dtype=bool)
     employee = np.array([PROFILES.index("vast"), PROFILES.index("flex")])
 
-    def block(bounds: tuple[int, int]) -> None:  # households h0..h1-1 and their persons (sorted by household)
-        h0, h1 = bounds
-        p0, p1 = (int(x) for x in np.searchsorted(hh, [h0, h1]))
+    def block(b: tuple[int, int, int, int]) -> None:  # households h0..h1-1 and their persons p0..p1-1
+        h0, h1, p0, p1 = b
         ps, m, rows = slice(p0, p1), h1 - h0, hh[p0:p1] - h0
         inc = np.maximum(np.asarray(P["income"][ps], dtype=float), 0.0)
         income_pos[ps] = inc
@@ -481,7 +480,7 @@ def _household_static(pop: Population) -> dict[str, np.ndarray]:
         net = np.where(P["elsewhere"][ps], 0.0, _net_income(inc))
         out["net_income_month"][h0:h1] = np.bincount(rows, weights=net, minlength=m) / 12.0
 
-    parallel_map(block, _blocks(n))
+    parallel_map(block, household_blocks(hh, n, EVENT_BLOCK))
     out["income_pos"] = income_pos
     out["housing_costs"] = pop.households["bare_rent"] + pop.households["service_costs"]
     pop.__dict__["_household_static"] = (key, out)
