@@ -150,8 +150,9 @@ def parameters_version() -> str:
     return h.hexdigest()[:16]
 
 
-def _run(scenario: Scenario, pop: Population, year: int) -> Simulation:
-    return simulate(pop, scenario.parameter_set(year), take_up=scenario.take_up(pop.meta.get("take_up")))
+def _run(scenario: Scenario, pop: Population, year: int, reuse: Simulation | None = None) -> Simulation:
+    """``scenario`` on ``pop``; allowances whose inputs equal those of ``reuse`` (the baseline) are taken over."""
+    return simulate(pop, scenario.parameter_set(year), take_up=scenario.take_up(pop.meta.get("take_up")), reuse=reuse)
 
 
 AUTO_INTERVAL_SEEDS = 4  # further population seeds for the headline interval when none are asked for
@@ -185,7 +186,7 @@ def compare(
         raise simlib.InputError(f"year: the population is for {population.year}, the scenario for {year}; build a population for {year}")
     baseline = baseline or current_law(year)
     base = _run(baseline, population, year)
-    ref = _run(reform, population, year)
+    ref = _run(reform, population, year, reuse=base)
     df = household_frame(base, ref)
     w = df["weight"]
     hl = headline(df)
@@ -230,7 +231,8 @@ def compare(
         values = {k: [v] for k, v in hl.items()}
         for s in range(1, seeds + 1):
             pop_s = cached_population(year, population.n_households, DEFAULT_SEED + 1000 * s, log=log)
-            h = headline(household_frame(_run(baseline, pop_s, year), _run(reform, pop_s, year)))
+            base_s = _run(baseline, pop_s, year)
+            h = headline(household_frame(base_s, _run(reform, pop_s, year, reuse=base_s)))
             for k, v in h.items():
                 values[k].append(v)
             del pop_s  # one further population in memory at a time

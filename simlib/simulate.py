@@ -102,7 +102,8 @@ UNIT_ALLOWANCES = ("zorgtoeslag", "kindgebonden_budget", "kinderopvangtoeslag")
 AMOUNT = np.float32  # storage type of yearly awards (whole euros); arithmetic on them is done in float64
 
 
-def simulate(population: Population, params: ParameterSet | None = None, take_up: dict | None = None) -> Simulation:
+def simulate(population: Population, params: ParameterSet | None = None, take_up: dict | None = None,
+             reuse: Simulation | None = None) -> Simulation:
     """Apply the rules of one year to every household of ``population``.
 
     ``take_up`` maps an allowance to ``{"intercept": .., "slope": ..}`` (see :mod:`simlib.takeup`); by default the
@@ -110,6 +111,11 @@ def simulate(population: Population, params: ParameterSet | None = None, take_up
     claims. Large populations are run in blocks of households on threads (households are independent), which keeps
     the arrays small enough for the processor's caches; each block writes its part of the output, so the result is
     the same as in one block.
+
+    ``reuse``: a run on the same population (a baseline) whose results are taken over for every allowance whose
+    inputs are the same here: its own parameters and those of the Awir (see :func:`unchanged_allowances`), its
+    take-up and the structure. A reform of huurtoeslag then runs huurtoeslag only. Shared result arrays are made
+    read-only in both runs.
     """
     p = params if params is not None else load_parameters(population.year)
     take_up = take_up if take_up is not None else population.meta.get("take_up")
@@ -124,13 +130,24 @@ def simulate(population: Population, params: ParameterSet | None = None, take_up
     out = (units, homes, households, received)
     bounds = _blocks(nh)
     eager = nh <= EAGER_DETAILS
-    details = parallel_map(lambda b: _amounts(population, st, p, take_up, *b, out=out, keep_details=eager), bounds)
+    skip = frozenset() if eager or reuse is None else unchanged_allowances(reuse, population, st, p, take_up)
+    for a in skip:  # taken over from ``reuse`` (read-only in both)
+        if a == "huurtoeslag":
+            shared = [(homes, reuse.homes, k) for k in HOME_OUTPUTS]
+        else:
+            shared = [(units, reuse.units, a), (units, reuse.units, a + "_ontvangen"), (households, reuse.households, a),
+                      (received, reuse.received, a)]
+        for mine, theirs, k in shared:
+            theirs[k].setflags(write=False)
+            mine[k] = theirs[k]
+    details = parallel_map(lambda b: _amounts(population, st, p, take_up, *b, out=out, keep_details=eager, skip=skip), bounds)
     for d in (households, received):
         d["huurtoeslag"] = homes["huurtoeslag" if d is households else "huurtoeslag_ontvangen"]
         d["totaal"] = d["zorgtoeslag"] + d["huurtoeslag"] + d["kindgebonden_budget"] + d["kinderopvangtoeslag"]
     households = {a: households[a] for a in (*ALLOWANCES, "totaal")}
     received = {a: received[a] for a in (*ALLOWANCES, "totaal")}
     sim = Simulation(population.year, p, population, st.partners, dict(st.persons), units, homes, households, received)
+    sim.take_up, sim.structure = take_up, st
     if eager:
         sim.details = details[0] if len(details) == 1 else _merge_details(details, st)
     else:  # kept only on demand: computed again, block by block, when first asked for
@@ -157,48 +174,57 @@ def _range(sorted_values: np.ndarray, lo: int, hi: int) -> tuple[int, int]:
 
 
 def _amounts(population: Population, st: Structure, p: ParameterSet, take_up: dict | None, h0: int, h1: int,
-             out: tuple | None, keep_details: bool = True) -> dict | None:
+             out: tuple | None, keep_details: bool = True, skip: frozenset = frozenset()) -> dict | None:
     """The four allowances of households h0..h1-1, written into ``out`` (units, homes, households, received);
-    returns the intermediate values of the rules when ``keep_details``."""
+    returns the intermediate values of the rules when ``keep_details``. Allowances in ``skip`` are neither computed
+    nor written (their results are taken over from another run; never with ``keep_details``)."""
     U = st.units
     u0, u1 = _range(U["household"], h0, h1)
     n_units = u1 - u0
     sl = slice(u0, u1)
     u_income, u_assets, has_partner = U["toetsingsinkomen"][sl], U["vermogen"][sl], U["has_partner"][sl]
+    res = {}
 
     # --- zorgtoeslag (Wet op de zorgtoeslag art. 2) ---
-    zt = zorgtoeslag(u_income, has_partner, U["both_insured"][sl], u_assets, U["zorgtoeslag_maanden"][sl], p)
-    zt_award = toekenning(zt["jaarbedrag"], p)
+    if "zorgtoeslag" not in skip:
+        zt = zorgtoeslag(u_income, has_partner, U["both_insured"][sl], u_assets, U["zorgtoeslag_maanden"][sl], p)
+        res["zorgtoeslag"] = zt_award = toekenning(zt["jaarbedrag"], p)
 
     # --- kindgebonden budget (Wet op het kindgebonden budget art. 2), per month ---
-    K = st.kgb
-    k0, k1 = _range(K["units"], u0, u1)
-    kgb_units = K["units"][k0:k1] - u0
-    counts = {k: K[k][k0:k1] for k in ("kinderen", "kinderen_12_15", "kinderen_16_17")}
-    kgb = kindgebonden_budget(u_income[kgb_units], has_partner[kgb_units], u_assets[kgb_units], counts["kinderen"],
-                              counts["kinderen_12_15"], counts["kinderen_16_17"], p)
-    kgb_award = np.zeros(n_units)
-    kgb_month = np.zeros(n_units)
-    kgb_award[kgb_units] = toekenning(kgb["jaarbedrag"], p)
-    kgb_month[kgb_units] = round_cents(kgb["jaarbedrag"] / 12.0)
+    if "kindgebonden_budget" not in skip:
+        K = st.kgb
+        k0, k1 = _range(K["units"], u0, u1)
+        kgb_units = K["units"][k0:k1] - u0
+        counts = {k: K[k][k0:k1] for k in ("kinderen", "kinderen_12_15", "kinderen_16_17")}
+        kgb = kindgebonden_budget(u_income[kgb_units], has_partner[kgb_units], u_assets[kgb_units], counts["kinderen"],
+                                  counts["kinderen_12_15"], counts["kinderen_16_17"], p)
+        kgb_award = np.zeros(n_units)
+        kgb_month = np.zeros(n_units)
+        kgb_award[kgb_units] = toekenning(kgb["jaarbedrag"], p)
+        kgb_month[kgb_units] = round_cents(kgb["jaarbedrag"] / 12.0)
+        res["kindgebonden_budget"] = kgb_award
 
     # --- kinderopvangtoeslag (Wet kinderopvang art. 1.7; Besluit kinderopvangtoeslag) ---
-    C = st.care
-    c0, c1 = _range(C["household"], h0, h1)
-    kot = kinderopvangtoeslag(C["unit"][c0:c1] - u0, C["type"][c0:c1], C["hours"][c0:c1], C["price"][c0:c1], C["age"][c0:c1],
-                              n_units, u_income, U["works"][sl], U["least_hours"][sl], p)
-    kot_month = round_cents(kot["per_maand_eenheid"])
-    kot_award = toekenning(12.0 * kot_month, p)
+    if "kinderopvangtoeslag" not in skip:
+        C = st.care
+        c0, c1 = _range(C["household"], h0, h1)
+        kot = kinderopvangtoeslag(C["unit"][c0:c1] - u0, C["type"][c0:c1], C["hours"][c0:c1], C["price"][c0:c1], C["age"][c0:c1],
+                                  n_units, u_income, U["works"][sl], U["least_hours"][sl], p)
+        kot_month = round_cents(kot["per_maand_eenheid"])
+        res["kinderopvangtoeslag"] = kot_award = toekenning(12.0 * kot_month, p)
 
     # --- huurtoeslag (Wet op de huurtoeslag), one per rented home ---
-    ht, ht_details = _huurtoeslag(population.households, {k: v[h0:h1] for k, v in st.homes.items()}, h0, h1, p, keep_details)
+    ht = {}
+    if "huurtoeslag" not in skip:
+        ht, ht_details = _huurtoeslag(population.households, {k: v[h0:h1] for k, v in st.homes.items()}, h0, h1, p, keep_details)
 
-    res = {"zorgtoeslag": zt_award, "kindgebonden_budget": kgb_award, "kinderopvangtoeslag": kot_award}
     # --- take-up (non-gebruik): the aanvrager's draw, the huurder's for huurtoeslag ---
     draw = U["takeup_draw"][sl]
-    for name in UNIT_ALLOWANCES:
+    computed = [name for name in UNIT_ALLOWANCES if name in res]
+    for name in computed:
         res[name + "_ontvangen"] = _received(res[name], draw, take_up, name)
-    ht["huurtoeslag_ontvangen"] = _received(ht["huurtoeslag"], st.homes["takeup_draw"][h0:h1], take_up, "huurtoeslag")
+    if ht:
+        ht["huurtoeslag_ontvangen"] = _received(ht["huurtoeslag"], st.homes["takeup_draw"][h0:h1], take_up, "huurtoeslag")
 
     if out is not None:
         units, homes, households, received = out
@@ -207,7 +233,7 @@ def _amounts(population: Population, st: Structure, p: ParameterSet, take_up: di
         for k, v in ht.items():
             homes[k][h0:h1] = v
         u_household = U["household"][sl] - h0
-        for a in UNIT_ALLOWANCES:
+        for a in computed:
             households[a][h0:h1] = np.bincount(u_household, weights=res[a], minlength=h1 - h0)
             received[a][h0:h1] = np.bincount(u_household, weights=res[a + "_ontvangen"], minlength=h1 - h0)
     if keep_details:
@@ -220,6 +246,36 @@ def _amounts(population: Population, st: Structure, p: ParameterSet, take_up: di
         return {"zorgtoeslag": zt, "kindgebonden_budget": (kgb_units, kgb, counts),
                 "kinderopvangtoeslag": (C["rows"][c0:c1], kot), "huurtoeslag": ht_details, "monthly": monthly}
     return None
+
+
+def unchanged_allowances(reuse: Simulation, population: Population, st: Structure, p: ParameterSet,
+                         take_up: dict | None) -> frozenset:
+    """The allowances whose results ``reuse`` already holds for this run: the same population and structure, the same
+    parameters read by the allowance's rule (see :func:`rule_parameters`) and the same take-up of the allowance."""
+    if reuse.population is not population or getattr(reuse, "structure", None) is not st or reuse.year != p.year:
+        return frozenset()
+    theirs, mine = getattr(reuse, "take_up", None) or {}, take_up or {}
+    return frozenset(a for a in ALLOWANCES
+                     if rule_parameters(reuse.params, a) == rule_parameters(p, a) and theirs.get(a) == mine.get(a))
+
+
+def rule_parameters(p: ParameterSet, allowance: str) -> dict:
+    """The parameters the rule of ``allowance`` reads, by dotted path, in comparable form: its own section and the
+    Awir's (rounding, minimum, asset test), except the asset limits of the other allowances. A test perturbs every
+    parameter in turn and checks that a run reusing a baseline equals a fresh run."""
+    others = tuple(f"awir.vermogensgrens.{b}." for b in ALLOWANCES if b != allowance)
+    return {k: _comparable(e.value) for k, e in p.entries.items()
+            if k.startswith((allowance + ".", "awir.")) and not k.startswith(others)}
+
+
+def _comparable(v):
+    if isinstance(v, np.ndarray):
+        return ("array", v.dtype.str, v.shape, v.tobytes())
+    if isinstance(v, dict):
+        return tuple(sorted((k, _comparable(x)) for k, x in v.items()))
+    if isinstance(v, (list, tuple)):
+        return tuple(_comparable(x) for x in v)
+    return v
 
 
 def _merge_details(parts: list[dict], st: Structure) -> dict:

@@ -201,7 +201,7 @@ def run_task(task: Task, spec: tuple, threads: int | None = None) -> dict:
     sc = law if task.scenario == CURRENT_LAW else load_scenario(task.scenario)
     reform = Scenario(sc.name, sc.description, sc.signal, year, {**sc.parameters, **dict(task.overrides)}, dict(sc.behaviour),
                       list(sc.files), dict(sc.repayments))
-    sim = simulate(pop, reform.parameter_set(year), take_up=reform.take_up(pop.meta.get("take_up")))
+    sim = simulate(pop, reform.parameter_set(year), take_up=reform.take_up(pop.meta.get("take_up")), reuse=base)
     w = pop.households["weight"]
     change = sim.received["totaal"].astype(float) - base.received["totaal"]
     row: dict = {"task": task.index, "scenario": Path(task.scenario).stem if task.scenario != CURRENT_LAW else CURRENT_LAW}

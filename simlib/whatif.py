@@ -193,7 +193,7 @@ class WhatIf:
         t0 = time.perf_counter()
         reform = reform_scenario(settings or {}, self.year, self.baseline)
         params = reform.parameter_set(self.year)
-        sim = simulate(self.population, params, take_up=self._take_up)
+        sim = simulate(self.population, params, take_up=self._take_up, reuse=self.base)
         st, base = self._static, self.base
         w = st.weight
         out: dict = {"year": self.year, "overrides": overrides(settings or {}, self.year, self.baseline), "cost": {}, "recipients": {}}
