@@ -252,7 +252,8 @@ def unchanged_allowances(reuse: Simulation, population: Population, st: Structur
                          take_up: dict | None) -> frozenset:
     """The allowances whose results ``reuse`` already holds for this run: the same population and structure, the same
     parameters read by the allowance's rule (see :func:`rule_parameters`) and the same take-up of the allowance."""
-    if reuse.population is not population or getattr(reuse, "structure", None) is not st or reuse.year != p.year:
+    if (reuse.population is not population or getattr(reuse, "structure", None) is not st or reuse.year != p.year
+            or not getattr(reuse, "reusable", True)):
         return frozenset()
     theirs, mine = getattr(reuse, "take_up", None) or {}, take_up or {}
     return frozenset(a for a in ALLOWANCES

@@ -109,3 +109,13 @@ def test_rule_parameters_split_the_asset_limits():
     assert "awir.vermogensgrens.huurtoeslag.alleenstaande" in rule_parameters(p, "huurtoeslag")
     assert "awir.vermogensgrens.huurtoeslag.alleenstaande" not in rule_parameters(p, "zorgtoeslag")
     assert "awir.minimum_tegemoetkoming" in rule_parameters(p, "kinderopvangtoeslag")
+
+
+def test_a_simulation_changed_after_the_run_is_not_reused(pop):
+    from simlib.population.calibrate import _apply_take_up
+
+    p = load_parameters(2020)
+    base = simulate(pop, p, take_up={})
+    _apply_take_up(base, pop.meta["take_up"])  # received amounts replaced in place by the calibration
+    run = simulate(pop, p, take_up={}, reuse=base)
+    assert not any(run.households[a] is base.households[a] for a in ALLOWANCES)

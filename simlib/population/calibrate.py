@@ -197,6 +197,7 @@ def _apply_take_up(sim, take_up):
     """Recompute the received amounts of a Simulation for new take-up parameters (the rules are not re-run)."""
     from simlib.takeup import claims
 
+    sim.reusable = False  # its results no longer follow from its parameters and take-up alone (simulate(reuse=))
     draw = sim.population.persons["takeup_draw"]
     heads = sim.units["head"]
     for a in ("zorgtoeslag", "kindgebonden_budget", "kinderopvangtoeslag"):
