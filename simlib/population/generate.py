@@ -154,6 +154,7 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     is_extra = (slot >= b_extra[hh]) & (slot < b_else[hh])
     is_else = slot == b_else[hh]
     is_else &= spouse_elsewhere[hh]
+    del slot  # full-length temporaries are dropped when done: a whole country has 18 million persons
     head_row = start[hh]
     partner_row = np.where(has_partner[hh] == 1, start[hh] + 1, -1)
 
@@ -214,6 +215,7 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     business = lodger & (R("s18").random(n_p) < om["lodger_business_contract"])
     requests = R("s19").random(n_p) < A["requests_exception"]["value"]
     in_shelter = is_head & shelter[hh]
+    del kind_of
 
     # --- work profile, hours, income ---
     sba = A["status_by_age"]
@@ -230,6 +232,7 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
         profile[sel] = np.minimum(np.searchsorted(cum, u_profile[sel], side="right"), len(PROFILES) - 1)
     profile[adult & (age >= aow_years)] = PROFILES.index("pensioen")
     profile[in_shelter & (profile == PROFILES.index("vast"))] = PROFILES.index("uitkering")
+    del u_profile
 
     inc = A["income"]
     w_index = U["income_wages"]["index"][year]
@@ -261,6 +264,7 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     extra_pension = np.where(R("s21").random(n_p) < c["extra_zero_share"], 0.0, _lognormal(R("s43"), c["extra_median"], c["extra_sigma"], n_p) * w_index)
     income[sel] = (aow + extra_pension)[sel]
     income = np.round(income)
+    del age_factor, hh_factor, z, u_zero, aow, extra_pension, with_partner_hh
 
     hw = A["hours_worked_per_week"]
     hours = np.full(n_p, np.nan)
@@ -278,6 +282,7 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
         if name in PROFILES:
             works_p[profile == PROFILES.index(name)] = share
     works = np.where(adult, R("s22").random(n_p) < works_p, False)
+    del u_hours, works_p
 
     # --- assets (household level, split over the adults) ---
     asp = A["assets"]
@@ -353,23 +358,26 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     mean_rel = np.select([ctype == 1, ctype == 2, ctype == 3], [rel["dagopvang"][0], rel["bso"][0], rel["gastouderopvang"][0]], 0.0)
     sd_rel = np.select([ctype == 1, ctype == 2, ctype == 3], [rel["dagopvang"][1], rel["bso"][1], rel["gastouderopvang"][1]], 0.0)
     cprice = np.where(use, np.round(maxp * np.clip(mean_rel + sd_rel * R("s38").standard_normal(n_p), 0.5, 2.0), 2), 0.0)
+    del mean_hours, maxp, mean_rel, sd_rel, gast
+    # the final types now, so that the wide intermediates are gone before the population is assembled
+    age, birth_month, profile = age.astype(np.int16), birth_month.astype(np.int8), profile.astype(np.int8)
+    hours_worked = np.where(adult, hours, np.nan)
+    del hours
+    refs = {k: v.astype(np.int32) for k, v in (("spouse", spouse), ("cohabitant", cohabitant), ("pension_partner", pension_partner),
+                                               ("partner_last_year", partner_last_year), ("parent1", parent1), ("parent2", parent2))}
+    del spouse, cohabitant, pension_partner, partner_last_year, parent1, parent2
 
     persons = {
         "household": hh,
         "person_id": np.arange(n_p, dtype=np.int64),
-        "age": age.astype(np.int16),
-        "birth_month": birth_month.astype(np.int8),
+        "age": age,
+        "birth_month": birth_month,
         "income": income,
         "assets": assets,
         "insured": R("s39").random(n_p) < A["insured_share"]["value"],
         "works": works,
-        "hours_worked": np.where(adult, hours, np.nan),
-        "spouse": spouse,
-        "cohabitant": cohabitant,
-        "pension_partner": pension_partner,
-        "partner_last_year": partner_last_year,
-        "parent1": parent1,
-        "parent2": parent2,
+        "hours_worked": hours_worked,
+        **refs,
         "home_owner": home_owner,
         "lodger": lodger,
         "business_rental_contract": business,
@@ -382,7 +390,7 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
         "childcare_type": ctype,
         "childcare_hours": chours,
         "childcare_price": cprice,
-        "profile": profile.astype(np.int8),
+        "profile": profile,
         "takeup_draw": R("s41").random(n_p),
     }
     households = {
