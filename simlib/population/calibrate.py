@@ -118,13 +118,17 @@ def calibrate(sim_entitled, targets: list[dict], non_take_up: dict, slope: float
 
     def fill(columns: list[int], cols) -> None:
         pending: list[tuple[int, np.ndarray]] = []
-        for j, (x, value) in zip(columns, design_columns(cols, [targets[i] for i in columns])):
-            T[j] = value
-            scale[j] = abs(value) if value != 0 else max(float(np.abs(x) @ d), 1.0)
-            if pending and (j != pending[-1][0] + 1 or len(pending) == FILL_GROUP):
+        for j in columns:
+            family = targets[j]["statistic"].split(".")[0]
+            if pending and (j != pending[-1][0] + 1 or len(pending) == FILL_GROUP or family != pending_family):
                 _write_columns(Xs, pending, scale)
                 pending = []
+                cols.clear()  # the columns written are dropped before the next family is computed (memory)
+            x, value = next(design_columns(cols, [targets[j]]))
+            T[j] = value
+            scale[j] = abs(value) if value != 0 else max(float(np.abs(x) @ d), 1.0)
             pending.append((j, x))
+            pending_family = family
         if pending:
             _write_columns(Xs, pending, scale)
 

@@ -38,6 +38,11 @@ class HouseholdColumns:
         self.hh = self.P["household"]
         self.resident = ~self.P["elsewhere"]
 
+    def clear(self) -> None:
+        """Forget the columns computed so far (they are computed again when asked for)."""
+        self._cache.clear()
+        self._done.clear()
+
     def __contains__(self, name: str) -> bool:
         try:
             self[name]
