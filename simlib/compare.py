@@ -135,6 +135,20 @@ def headline(df: pd.DataFrame) -> dict:
     return out
 
 
+def cost_and_recipients(base: Simulation, ref: Simulation) -> tuple[dict, dict]:
+    """Spending (``total`` included) and recipients per allowance: ``{"baseline", "reform", "change"}`` each."""
+    cost, recipients = {}, {}
+    for a in ALLOWANCES:
+        b, r = base.total(a), ref.total(a)
+        cost[a] = {"baseline": b, "reform": r, "change": r - b}
+        rb, rr = base.recipients(a), ref.recipients(a)
+        recipients[a] = {"baseline": rb, "reform": rr, "change": rr - rb}
+    tb = sum(v["baseline"] for v in cost.values())
+    tr = sum(v["reform"] for v in cost.values())
+    cost["total"] = {"baseline": tb, "reform": tr, "change": tr - tb}
+    return cost, recipients
+
+
 def _git_commit() -> str:
     try:
         res = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=5)
@@ -190,26 +204,19 @@ def compare(
     df = household_frame(base, ref)
     w = df["weight"]
     hl = headline(df)
+    cost, recipients = cost_and_recipients(base, ref)
 
     summary: dict = {
         "year": year,
         "households": float(w.sum()),
         "reform": {"name": reform.name, "description": reform.description, "signal": reform.signal},
         "baseline": {"name": baseline.name},
-        "cost": {},
-        "recipients": {},
+        "cost": cost,
+        "recipients": recipients,
         "winners": hl["winners"],
         "losers": hl["losers"],
         "no_change": float(w[df["change"].abs() < 0.5].sum()),
     }
-    for a in ALLOWANCES:
-        b, r = base.total(a), ref.total(a)
-        summary["cost"][a] = {"baseline": b, "reform": r, "change": r - b}
-        rb, rr = base.recipients(a), ref.recipients(a)
-        summary["recipients"][a] = {"baseline": rb, "reform": rr, "change": rr - rb}
-    tb = sum(v["baseline"] for v in summary["cost"].values())
-    tr = sum(v["reform"] for v in summary["cost"].values())
-    summary["cost"]["total"] = {"baseline": tb, "reform": tr, "change": tr - tb}
     summary["entitlement_changes"] = {
         a: {
             "newly_entitled": float(w[~df[f"{a}_entitled_baseline"] & df[f"{a}_entitled_reform"]].sum()),

@@ -278,7 +278,6 @@ def calculate_household(household: dict, explain: bool = True, scenario=None) ->
     p = scenario.parameter_set(hh.year) if scenario is not None else load_parameters(hh.year)
     pop, ids = to_population(hh)
     sim = simulate(pop, p)
-    u, homes = sim.units, sim.homes
     annual = {a: int(sim.households[a][0]) for a in ALLOWANCES}
     m = sim.details["monthly"]
     monthly = {

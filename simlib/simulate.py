@@ -35,7 +35,7 @@ from simlib.structure import (  # noqa: F401  (re-exported: the structure is par
     structure,
 )
 from simlib.takeup import received as received_after_take_up
-from simlib.threads import parallel_map, workers
+from simlib.threads import parallel_map, spans, workers
 
 ALLOWANCES = ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag")
 UNIT_FROM_STRUCTURE = ("head", "partner", "household", "has_partner", "toetsingsinkomen", "vermogen", "zorgtoeslag_maanden")
@@ -64,6 +64,9 @@ class Simulation:
     homes: dict[str, np.ndarray]
     households: dict[str, np.ndarray]
     received: dict[str, np.ndarray]
+    take_up: dict | None = None  # the take-up the run used (resolved)
+    structure: Structure | None = None  # the structure it ran on
+    reusable: bool = True  # False once results were changed after the run: never taken over (simulate(reuse=))
 
     def claimant_amounts(self, allowance: str, received: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Yearly amount per claimant (benefit unit, or home for huurtoeslag) and the claimant's household weight."""
@@ -146,8 +149,8 @@ def simulate(population: Population, params: ParameterSet | None = None, take_up
         d["totaal"] = d["zorgtoeslag"] + d["huurtoeslag"] + d["kindgebonden_budget"] + d["kinderopvangtoeslag"]
     households = {a: households[a] for a in (*ALLOWANCES, "totaal")}
     received = {a: received[a] for a in (*ALLOWANCES, "totaal")}
-    sim = Simulation(population.year, p, population, st.partners, dict(st.persons), units, homes, households, received)
-    sim.take_up, sim.structure = take_up, st
+    sim = Simulation(population.year, p, population, st.partners, dict(st.persons), units, homes, households, received,
+                     take_up, st)
     if eager:
         sim.details = details[0] if len(details) == 1 else _merge_details(details, st)
     else:  # kept only on demand: computed again, block by block, when first asked for
@@ -165,7 +168,7 @@ def _blocks(nh: int) -> list[tuple[int, int]]:
     """Household ranges to run: blocks of at most CHUNK_HOUSEHOLDS, and at least one per thread when there is
     enough work (MIN_BLOCK households each)."""
     size = min(_structure.CHUNK_HOUSEHOLDS, max(MIN_BLOCK, -(-nh // workers())))
-    return [(h0, min(h0 + size, nh)) for h0 in range(0, nh, size)] or [(0, 0)]
+    return spans(nh, size)
 
 
 def _range(sorted_values: np.ndarray, lo: int, hi: int) -> tuple[int, int]:
@@ -252,10 +255,9 @@ def unchanged_allowances(reuse: Simulation, population: Population, st: Structur
                          take_up: dict | None) -> frozenset:
     """The allowances whose results ``reuse`` already holds for this run: the same population and structure, the same
     parameters read by the allowance's rule (see :func:`rule_parameters`) and the same take-up of the allowance."""
-    if (reuse.population is not population or getattr(reuse, "structure", None) is not st or reuse.year != p.year
-            or not getattr(reuse, "reusable", True)):
+    if reuse.population is not population or reuse.structure is not st or reuse.year != p.year or not reuse.reusable:
         return frozenset()
-    theirs, mine = getattr(reuse, "take_up", None) or {}, take_up or {}
+    theirs, mine = reuse.take_up or {}, take_up or {}
     return frozenset(a for a in ALLOWANCES
                      if rule_parameters(reuse.params, a) == rule_parameters(p, a) and theirs.get(a) == mine.get(a))
 

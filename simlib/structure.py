@@ -18,7 +18,7 @@ from simlib.parameters import ParameterSet
 from simlib.parameters.loader import ParameterNode
 from simlib.rules.partner import PartnerResult, toeslagpartners
 from simlib.memory import for_population
-from simlib.threads import parallel_map
+from simlib.threads import parallel_map, spans
 
 FULL_TIME_HOURS_PER_MONTH = 40 * 365 / 7 / 12  # assumed hours worked when unknown (weeks counted as 365/7)
 MONTHS = np.arange(1, 13)
@@ -167,7 +167,7 @@ def structure(population: Population, p: ParameterSet) -> Structure:
     if base is not None and _derivable(population, base):
         st = _derive(population, structure(base, p), view)
     elif nh > CHUNK_HOUSEHOLDS:
-        bounds = [(h0, min(h0 + CHUNK_HOUSEHOLDS, nh)) for h0 in range(0, nh, CHUNK_HOUSEHOLDS)]
+        bounds = spans(nh, CHUNK_HOUSEHOLDS)
 
         def block(b):
             part, p0 = _slice(population, *b)
@@ -461,10 +461,9 @@ def _rekeninkomen(P: dict, member: np.ndarray, young_child: np.ndarray, nh: int,
 
 def household_blocks(household: np.ndarray, nh: int, size: int = 1 << 18) -> list[tuple[int, int, int, int]]:
     """Blocks of households h0..h1-1 with their persons p0..p1-1 (persons are sorted by household)."""
-    h0 = np.arange(0, nh, size)
-    h1 = np.minimum(h0 + size, nh)
-    p0, p1 = np.searchsorted(household, h0), np.searchsorted(household, h1)
-    return [tuple(int(x) for x in b) for b in zip(h0, h1, p0, p1)] or [(0, 0, 0, 0)]
+    bounds = spans(nh, size)
+    p = np.searchsorted(household, [b for h in bounds for b in h])
+    return [(h0, h1, int(p[2 * i]), int(p[2 * i + 1])) for i, (h0, h1) in enumerate(bounds)]
 
 
 INCOME_COLUMNS = ("income", "hours_worked")  # person columns the derived structure of a population may differ in

@@ -188,6 +188,7 @@ def _repayments(pop, scenario, year: int, seed: int) -> dict:
 
 def run_task(task: Task, spec: tuple, threads: int | None = None) -> dict:
     """One point of the grid: the reform against current law (cost, recipients, winners, losers, repayments)."""
+    from simlib.compare import cost_and_recipients
     from simlib.scenario import Scenario, current_law, load_scenario
     from simlib.simulate import ALLOWANCES, simulate
 
@@ -207,13 +208,11 @@ def run_task(task: Task, spec: tuple, threads: int | None = None) -> dict:
     row: dict = {"task": task.index, "scenario": Path(task.scenario).stem if task.scenario != CURRENT_LAW else CURRENT_LAW}
     row.update({k: v for k, v in task.overrides})
     row["seed"] = task.seed
-    total = 0.0
+    cost, recipients = cost_and_recipients(base, sim)
     for a in ALLOWANCES:
-        c = sim.total(a) - base.total(a)
-        row[f"cost_change_{a}"] = c
-        row[f"recipients_change_{a}"] = sim.recipients(a) - base.recipients(a)
-        total += c
-    row["cost_change"] = total
+        row[f"cost_change_{a}"] = cost[a]["change"]
+        row[f"recipients_change_{a}"] = recipients[a]["change"]
+    row["cost_change"] = sum(cost[a]["change"] for a in ALLOWANCES)
     row["winners"] = float(w[change >= 0.5].sum())
     row["losers"] = float(w[change <= -0.5].sum())
     if task.seed is not None:

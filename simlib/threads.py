@@ -25,6 +25,11 @@ def workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def spans(n: int, size: int) -> list[tuple[int, int]]:
+    """The ranges lo..hi-1 of at most ``size`` that cover 0..n-1 (one empty range when n is 0)."""
+    return [(lo, min(lo + size, n)) for lo in range(0, n, size)] or [(0, 0)]
+
+
 def parallel_map(fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
     """``[fn(x) for x in items]``, on threads when there is more than one item and more than one worker.
 

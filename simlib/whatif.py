@@ -30,12 +30,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from simlib.compare import BUCKETS, _deciles, _standardised_income, gain_buckets, gross_income
+from simlib.compare import BUCKETS, _deciles, _standardised_income, cost_and_recipients, gain_buckets, gross_income
 from simlib.errors import InputError
 from simlib.model import Population
 from simlib.parameters import load_parameters
 from simlib.scenario import VARIANTS, Scenario, current_law
-from simlib.simulate import ALLOWANCES, simulate
+from simlib.simulate import simulate
 
 ASSET_ALLOWANCES = ("huurtoeslag", "zorgtoeslag", "kindgebonden_budget")
 CHOICES = {
@@ -196,15 +196,9 @@ class WhatIf:
         sim = simulate(self.population, params, take_up=self._take_up, reuse=self.base)
         st, base = self._static, self.base
         w = st.weight
-        out: dict = {"year": self.year, "overrides": overrides(settings or {}, self.year, self.baseline), "cost": {}, "recipients": {}}
-        for a in ALLOWANCES:
-            b, r = base.total(a), sim.total(a)
-            out["cost"][a] = {"baseline": b, "reform": r, "change": r - b}
-            rb, rr = base.recipients(a), sim.recipients(a)
-            out["recipients"][a] = {"baseline": rb, "reform": rr, "change": rr - rb}
-        tb = sum(v["baseline"] for v in out["cost"].values())
-        tr = sum(v["reform"] for v in out["cost"].values())
-        out["cost"]["total"] = {"baseline": tb, "reform": tr, "change": tr - tb}
+        cost, recipients = cost_and_recipients(base, sim)
+        out: dict = {"year": self.year, "overrides": overrides(settings or {}, self.year, self.baseline), "cost": cost,
+                     "recipients": recipients}
         change = sim.received["totaal"] - base.received["totaal"]
         out["winners"] = float(w[change >= 0.5].sum())
         out["losers"] = float(w[change <= -0.5].sum())

@@ -118,6 +118,7 @@ def calibrate(sim_entitled, targets: list[dict], non_take_up: dict, slope: float
 
     def fill(columns: list[int], cols) -> None:
         pending: list[tuple[int, np.ndarray]] = []
+        pending_family = None
         for j in columns:
             family = targets[j]["statistic"].split(".")[0]
             if pending and (j != pending[-1][0] + 1 or len(pending) == FILL_GROUP or family != pending_family):

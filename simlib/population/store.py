@@ -191,36 +191,30 @@ def _person_rows(P, R) -> list[str]:
     if _consecutive(pid):  # the row of an id is the id minus the base
         base, n = (int(pid[0]) if len(pid) else 0), len(pid)
 
-        def to_rows(ids, label):
-            rows = ids - base  # in place where possible: these are the largest arrays of a load
+        def rows_of(ids):
+            rows = ids - base
             bad = (rows < 0) | (rows >= n)
             missing = bad & (ids >= 0)
-            if missing.any():
-                problems.append(f"{label}: {int(missing.sum())} references to a person id that does not exist")
             rows[bad] = -1
-            return rows
+            return rows, missing
+    else:
+        increasing = _strictly_increasing(pid)
+        if not increasing and len(np.unique(pid)) != len(pid):
+            return ["persons.person_id: ids are not unique"]
+        porder = np.arange(len(pid)) if increasing else np.argsort(pid, kind="stable")
+        spid = pid[porder]
 
-        for col in REFERENCES:
-            P[col] = to_rows(P[col], f"persons.{col}")
-        if len(R.get("rel_a", [])):
-            R["rel_a"] = to_rows(R["rel_a"], "relations.rel_a")
-            R["rel_b"] = to_rows(R["rel_b"], "relations.rel_b")
-        return problems
-    increasing = _strictly_increasing(pid)
-    if not increasing and len(np.unique(pid)) != len(pid):
-        problems.append("persons.person_id: ids are not unique")
-        return problems
-    porder = np.arange(len(pid)) if increasing else np.argsort(pid, kind="stable")
-    spid = pid[porder]
+        def rows_of(ids):
+            has = ids >= 0
+            p = np.clip(np.searchsorted(spid, ids), 0, max(len(spid) - 1, 0))
+            found = has & (spid[p] == ids)
+            return np.where(found, porder[p], -1), has & ~found
 
     def to_rows(ids, label):
-        has = ids >= 0
-        p = np.clip(np.searchsorted(spid, ids), 0, max(len(spid) - 1, 0))
-        found = has & (spid[p] == ids)
-        missing = has & ~found
+        rows, missing = rows_of(ids)
         if missing.any():
             problems.append(f"{label}: {int(missing.sum())} references to a person id that does not exist")
-        return np.where(found, porder[p], -1)
+        return rows
 
     for col in REFERENCES:
         P[col] = to_rows(P[col], f"persons.{col}")

@@ -35,7 +35,7 @@ from simlib.population.generate import PROFILES, TYPES, uprating
 from simlib.rules.awir import round_half_up
 from simlib.simulate import ALLOWANCES, Simulation, simulate
 from simlib.structure import derive_from, household_blocks
-from simlib.threads import parallel_map
+from simlib.threads import parallel_map, spans
 
 HERE = Path(__file__).parent
 EVENTS = ("geen", "partner_out", "partner_in", "birth", "move", "childcare_change", "job_loss", "medebewoner_in")
@@ -92,10 +92,6 @@ class Events:
 EVENT_BLOCK = 1 << 18  # households or persons per block of draw_events' arithmetic (the same result in any blocks)
 
 
-def _blocks(n: int) -> list[tuple[int, int]]:
-    return [(lo, min(lo + EVENT_BLOCK, n)) for lo in range(0, n, EVENT_BLOCK)] or [(0, 0)]
-
-
 def draw_events(pop: Population, seed: int, levers: Levers | None = None) -> Events:
     """Draw the year's events for every household (deterministic for a given population and seed)."""
     A = assumptions()
@@ -145,7 +141,7 @@ def draw_events(pop: Population, seed: int, levers: Levers | None = None) -> Eve
         kind[sl] = k_b
         reported[sl] = u_rep[sl] < p_rep
 
-    parallel_map(households, _blocks(n))
+    parallel_map(households, spans(n, EVENT_BLOCK))
 
     ie = A["income_estimate"]
     scale = ie["scale"]
@@ -175,7 +171,7 @@ def draw_events(pop: Population, seed: int, levers: Levers | None = None) -> Eve
         error[sl] = err
         income_reported[sl] = u_upd[sl] < p_upd
 
-    parallel_map(persons, _blocks(n_p))
+    parallel_map(persons, spans(n_p, EVENT_BLOCK))
     return Events(kind, month, reported, error, income_reported, knows, rent_factor, new_income, seed)
 
 
@@ -192,7 +188,6 @@ def _new_situation(pop: Population, ev: Events, households: np.ndarray) -> Popul
     out = in_sel[hh] & (kind[hh] == EVENTS.index("partner_out")) & (((P["spouse"] >= 0) & (P["spouse"] < np.arange(pop.n_persons))) | ((P["cohabitant"] >= 0) & (P["cohabitant"] < np.arange(pop.n_persons))))
     keep &= ~out
     first = np.r_[True, hh[1:] != hh[:-1]]
-    head_of = np.flatnonzero(first)[hh]
     add: dict[str, list] = {}
     rows_in = np.flatnonzero(in_sel & (kind == EVENTS.index("partner_in")))
     rows_birth = np.flatnonzero(in_sel & (kind == EVENTS.index("birth")))
