@@ -33,12 +33,11 @@ def entropy_calibration(X: np.ndarray, targets: np.ndarray, d: np.ndarray, names
 
     Newton's method on the convex dual with a backtracking line search; the Newton system is solved in the least
     squares sense, so redundant targets (e.g. household types and sizes that both add up to the total) are fine.
-    The Hessian X' diag(w) X is accumulated in chunks to keep memory flat for the full population.
     """
     if X.shape[1] != len(targets):
         raise InputError("calibration: the number of columns and targets differ")
     scale = _scale(X, targets, d)
-    return _solve(X / scale, targets, scale, d, names, tol)
+    return _solve(np.asfortranarray(X / scale), targets, scale, d, names, tol)
 
 
 def _scale(X: np.ndarray, targets: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -46,41 +45,56 @@ def _scale(X: np.ndarray, targets: np.ndarray, d: np.ndarray) -> np.ndarray:
     return np.where(targets != 0, np.abs(targets), np.maximum(np.abs(X).T @ d, 1.0))
 
 
+SOLVE_ROWS = 1 << 14  # rows per chunk of a pass over the equations: the chunk's columns stay in the cache
+
+
+def _dual(Xs: np.ndarray, d: np.ndarray, lam: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """At ``lam``, in one pass over the rows of ``Xs`` (column-major, n x k): the weights w = d exp(Xs lam), the
+    sums Xs'w and the Hessian of the dual Xs' diag(w) Xs. One pass instead of three: each chunk of rows is read
+    once, while it is in the cache (the whole country's equations are 2 GB)."""
+    n, k = Xs.shape
+    w = np.empty(n)
+    xw = np.zeros(k)
+    H = np.zeros((k, k))
+    for lo in range(0, n, SOLVE_ROWS):
+        hi = min(lo + SOLVE_ROWS, n)
+        xs = Xs[lo:hi]
+        wc = w[lo:hi]
+        np.multiply(d[lo:hi], np.exp(np.clip(xs @ lam, -50, 50)), out=wc)
+        xw += xs.T @ wc
+        H += (xs * wc[:, None]).T @ xs
+    return w, xw, H
+
+
 def _solve(Xs: np.ndarray, targets: np.ndarray, scale: np.ndarray, d: np.ndarray, names: list[str], tol: float = 1e-10,
            lam0: np.ndarray | None = None, max_iter: int = 100) -> CalibrationResult:
-    """The Newton iterations of :func:`entropy_calibration` on the scaled equations ``Xs`` (= X / scale)."""
+    """The Newton iterations of :func:`entropy_calibration` on the scaled equations ``Xs`` (= X / scale,
+    column-major). Each candidate point costs one pass over ``Xs`` (:func:`_dual`), which gives the next Newton
+    system as well when the point is accepted."""
     t = targets / scale
     lam = np.zeros(Xs.shape[1]) if lam0 is None else lam0.copy()
-
-    def weights(lam):
-        return d * np.exp(np.clip(Xs @ lam, -50, 50))
-
-    w = weights(lam)
+    w, xw, H = _dual(Xs, d, lam)
     f = w.sum() - t @ lam
     it = 0
     for it in range(1, max_iter + 1):
-        g = Xs.T @ w - t
+        g = xw - t
         if np.max(np.abs(g)) < tol:
             break
-        H = np.zeros((Xs.shape[1], Xs.shape[1]))
-        for lo in range(0, len(w), 1 << 19):
-            xs = Xs[lo : lo + (1 << 19)]
-            H += (xs * w[lo : lo + (1 << 19), None]).T @ xs
         step = -np.linalg.lstsq(H, g, rcond=None)[0]
         if -(g @ step) < 1e-24:  # the Newton decrement is at the floor of double precision: converged
             break
         alpha = 1.0
         while alpha > 1e-8:
             new = lam + alpha * step
-            w_new = weights(new)
+            w_new, xw_new, H_new = _dual(Xs, d, new)
             f_new = w_new.sum() - t @ new
             if f_new <= f + 1e-4 * alpha * (g @ step):
                 break
             alpha /= 2
         else:  # no decrease along the Newton direction: rounding noise, the solution is as good as it gets
             break
-        lam, w, f = new, w_new, f_new
-    achieved = (Xs.T @ w) * scale
+        lam, w, xw, H, f = new, w_new, xw_new, H_new, f_new
+    achieved = xw * scale
     rel = np.abs(achieved - targets) / scale
     ratio = w / d
     return CalibrationResult(
@@ -108,30 +122,24 @@ def calibrate(sim_entitled, targets: list[dict], non_take_up: dict, slope: float
     take_up: dict[str, dict] = {}
     result = None
     names = [t["statistic"] for t in targets]
-    # the scaled equations (one column per target) are kept in one matrix: the columns that do not depend on
-    # take-up are written once, the allowance columns again every round
+    # the scaled equations (one column per target) are kept in one column-major matrix: the columns that do not
+    # depend on take-up are written once, the allowance columns again every round
     dynamic = [i for i, t in enumerate(targets) if t["statistic"].split(".")[0] in ("recipients", "spending")]
     static = [i for i in range(len(targets)) if i not in dynamic]
-    Xs = np.empty((pop.n_households, len(targets)))
+    Xs = np.empty((pop.n_households, len(targets)), order="F")
     T = np.empty(len(targets))
     scale = np.ones(len(targets))
 
     def fill(columns: list[int], cols) -> None:
-        pending: list[tuple[int, np.ndarray]] = []
-        pending_family = None
+        family = None
         for j in columns:
-            family = targets[j]["statistic"].split(".")[0]
-            if pending and (j != pending[-1][0] + 1 or len(pending) == FILL_GROUP or family != pending_family):
-                _write_columns(Xs, pending, scale)
-                pending = []
-                cols.clear()  # the columns written are dropped before the next family is computed (memory)
+            if targets[j]["statistic"].split(".")[0] != family:
+                cols.clear()  # the columns of the family written are dropped before the next is computed (memory)
+                family = targets[j]["statistic"].split(".")[0]
             x, value = next(design_columns(cols, [targets[j]]))
             T[j] = value
             scale[j] = abs(value) if value != 0 else max(float(np.abs(x) @ d), 1.0)
-            pending.append((j, x))
-            pending_family = family
-        if pending:
-            _write_columns(Xs, pending, scale)
+            np.divide(x, scale[j], out=Xs[:, j])
 
     if static:
         fill(static, household_columns(sim_entitled))
@@ -159,21 +167,6 @@ def calibrate(sim_entitled, targets: list[dict], non_take_up: dict, slope: float
     return w, take_up, result
 
 
-FILL_GROUP = 8  # columns written into the (row-major) equation matrix together
-FILL_ROWS = 1 << 16  # rows per chunk of that write
-
-
-def _write_columns(Xs: np.ndarray, pending: list[tuple[int, np.ndarray]], scale: np.ndarray) -> None:
-    """Write consecutive columns j0.. of ``Xs`` (each divided by its scale) a chunk of rows at a time: writing one
-    column of a row-major matrix touches a cache line per row, which made filling the matrix a third of the
-    calibration. The values are the same as column by column."""
-    j0, j1 = pending[0][0], pending[-1][0] + 1
-    xs = [x for _, x in pending]
-    for lo in range(0, Xs.shape[0], FILL_ROWS):
-        hi = min(lo + FILL_ROWS, Xs.shape[0])
-        np.divide(np.column_stack([x[lo:hi] for x in xs]), scale[j0:j1], out=Xs[lo:hi, j0:j1])
-
-
 def design_columns(cols: dict, targets: list[dict]):
     """For each target, its column and its value in the linear calibration equations.
 
@@ -190,12 +183,6 @@ def design_columns(cols: dict, targets: list[dict]):
             yield np.asarray(cols[stat], dtype=float), float(t["value"])
         else:
             raise InputError(f"targets: unknown statistic {stat!r}; known: {', '.join(cols.names())}")
-
-
-def design_matrix(cols: dict, targets: list[dict]):
-    """Columns and target values of the linear calibration equations (see :func:`design_columns`)."""
-    xs, ts = zip(*design_columns(cols, targets)) if targets else ((), ())
-    return np.column_stack(xs), np.array(ts)
 
 
 def _apply_take_up(sim, take_up):
