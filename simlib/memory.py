@@ -4,7 +4,9 @@ A run on millions of households allocates and frees arrays of tens to hundreds o
 them to the kernel and back (mmap/munmap), and every fresh page then costs a page fault: on the machines this project
 runs on that was half the time of a warm run (measured: the full population 1.9 s -> 1.2 s per run, the year of
 repayments 16.7 s -> 12.6 s). :func:`keep_freed_memory` tells glibc to serve large arrays from its heap and keep
-freed memory for reuse. The process then holds on to its peak memory instead of returning it.
+freed memory for reuse. The process then holds on to its peak memory instead of returning it. It also keeps all
+threads on one arena (heap): with an arena per thread, the blocks run on threads each left their own freed memory
+behind, and a whole-country run with its year of repayments peaked at 9.5 GB instead of 8.6 GB (same speed).
 
 It is applied automatically the first time a population of more than ``LARGE`` households is processed, never for
 small ones; ``SIMLIB_MALLOC=default`` switches it off. Without glibc (macOS, musl) it does nothing.
@@ -17,12 +19,13 @@ import ctypes.util
 import os
 
 LARGE = 1_000_000  # households
-_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_MAX = -1, -2, -4
+_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_MAX, _M_ARENA_MAX = -1, -2, -4, -8
 _done = False
 
 
 def keep_freed_memory() -> bool:
-    """Serve large allocations from the heap and keep freed memory (glibc ``mallopt``); True when applied."""
+    """Serve large allocations from the heap, keep freed memory and use one arena (glibc ``mallopt``); True when
+    applied."""
     global _done
     if _done:
         return True
@@ -33,7 +36,8 @@ def keep_freed_memory() -> bool:
         mallopt = libc.mallopt
     except (OSError, AttributeError):
         return False
-    ok = mallopt(_M_MMAP_MAX, 0) and mallopt(_M_TRIM_THRESHOLD, 2**31 - 1) and mallopt(_M_TOP_PAD, 2**28)
+    ok = (mallopt(_M_MMAP_MAX, 0) and mallopt(_M_TRIM_THRESHOLD, 2**31 - 1) and mallopt(_M_TOP_PAD, 2**28)
+          and mallopt(_M_ARENA_MAX, 1))
     _done = bool(ok)
     return _done
 
