@@ -68,13 +68,15 @@ class Simulation:
     structure: Structure | None = None  # the structure it ran on
     reusable: bool = True  # False once results were changed after the run: never taken over (simulate(reuse=))
 
+    def amounts(self, allowance: str, received: bool = True) -> np.ndarray:
+        """Yearly amount per claimant: per benefit unit, or per home for huurtoeslag."""
+        suffix = "_ontvangen" if received else ""
+        return self.homes["huurtoeslag" + suffix] if allowance == "huurtoeslag" else self.units[allowance + suffix]
+
     def claimant_amounts(self, allowance: str, received: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Yearly amount per claimant (benefit unit, or home for huurtoeslag) and the claimant's household weight."""
         w = self.population.households["weight"]
-        suffix = "_ontvangen" if received else ""
-        if allowance == "huurtoeslag":
-            return self.homes["huurtoeslag" + suffix], w
-        return self.units[allowance + suffix], w[self.units["household"]]
+        return self.amounts(allowance, received), (w if allowance == "huurtoeslag" else w[self.units["household"]])
 
     def total(self, allowance: str, received: bool = True, weighted: bool = True) -> float:
         """Total yearly amount of one allowance (after take-up by default), weighted to the country by default."""

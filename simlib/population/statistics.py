@@ -141,7 +141,7 @@ class HouseholdColumns:
         unit_hh = sim.units["household"]
         out = {}
         for a in ALLOWANCES:
-            amounts, _ = sim.claimant_amounts(a)
+            amounts = sim.amounts(a)
             if a == "huurtoeslag":
                 out[f"recipients.{a}"] = (amounts > 0).astype(float)
             else:
@@ -159,7 +159,7 @@ class HouseholdColumns:
         sim, n = self.sim, self.n
         out = {}
         for a in ALLOWANCES:
-            amounts, _ = sim.claimant_amounts(a)
+            amounts = sim.amounts(a)
             out[f"spending.{a}"] = amounts if a == "huurtoeslag" else np.bincount(sim.units["household"], weights=amounts, minlength=n)
         return out
 
