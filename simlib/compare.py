@@ -201,6 +201,8 @@ def compare(
     baseline = baseline or current_law(year)
     base = _run(baseline, population, year)
     ref = _run(reform, population, year, reuse=base)
+    # the years of repayments first: the household table (1 GB for the whole country) does not exist yet at their peak
+    repayments, rep_tables = repayment_comparison(baseline, reform, population, year, repayment_seeds)
     df = household_frame(base, ref)
     w = df["weight"]
     hl = headline(df)
@@ -225,7 +227,7 @@ def compare(
         for a in ALLOWANCES
     }
     summary["partner_changes"] = {"households": float(w[df["partner_changed"]].sum())}
-    summary["repayments"], rep_tables = repayment_comparison(baseline, reform, population, year, repayment_seeds)
+    summary["repayments"] = repayments
 
     if seeds is None:
         seeds = AUTO_INTERVAL_SEEDS if population.n_households <= AUTO_INTERVAL_MAX_HOUSEHOLDS else 0
