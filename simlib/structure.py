@@ -18,7 +18,7 @@ from simlib.parameters import ParameterSet
 from simlib.parameters.loader import ParameterNode
 from simlib.rules.partner import PartnerResult, toeslagpartners
 from simlib.memory import for_population
-from simlib.threads import parallel_map, spans
+from simlib.threads import parallel_map, spans, workers
 
 FULL_TIME_HOURS_PER_MONTH = 40 * 365 / 7 / 12  # assumed hours worked when unknown (weeks counted as 365/7)
 MONTHS = np.arange(1, 13)
@@ -173,7 +173,12 @@ def structure(population: Population, p: ParameterSet) -> Structure:
             part, p0 = _slice(population, *b)
             return _build_structure(part, view), p0, b[0]
 
-        st = _merge(parallel_map(block, bounds))
+        # a few blocks at a time on the threads; each is copied into the whole population's arrays and dropped
+        merged = _Merged(population.n_persons, nh)
+        for i in range(0, len(bounds), workers()):
+            for part in parallel_map(block, bounds[i : i + workers()]):
+                merged.add(*part)
+        st = merged.result()
     else:
         st = _build_structure(population, view)
     cache.append((key, cols, st))
@@ -181,53 +186,59 @@ def structure(population: Population, p: ParameterSet) -> Structure:
     return st
 
 
-def _merge(parts: list[tuple[Structure, int, int]]) -> Structure:
-    """One structure from the structures of consecutive blocks (person, unit and household numbers shifted).
+class _Merged:
+    """The structure of consecutive blocks of households, copied into arrays for the whole population as each block
+    is done (person, unit and household numbers shifted), so that the blocks and the whole are never held together
+    (the whole country's structure is 1.4 GB). The arrays of units, children and childcare rows are allocated for
+    the most rows they can have (one per person) and handed out as views of their filled part: pages never written
+    are never taken from the system."""
 
-    Each column is dropped from the blocks once it is merged: the blocks and the merged structure are never held in
-    full together (the whole country's structure is 1.4 GB)."""
-    cat = np.concatenate
-    u_off = [int(x) for x in np.cumsum([0] + [len(st.units["head"]) for st, _, _ in parts[:-1]])]
-    person_refs = {"head", "partner", "huurder", "rows"}
-    out = {}
-    for name, unit_refs in (("units", ()), ("kgb", ("units",)), ("care", ("unit",)), ("homes", ())):
-        first = getattr(parts[0][0], name)
-        merged = {}
-        for k in list(first):
-            pieces = []
-            for (st, p0, h0), u0 in zip(parts, u_off):
-                arr = getattr(st, name)[k]
-                if k in person_refs:
+    SECTIONS = (("units", ()), ("kgb", ("units",)), ("care", ("unit",)), ("homes", ()))
+    PERSON_REFS = frozenset({"head", "partner", "huurder", "rows"})
+
+    def __init__(self, n_persons: int, n_households: int):
+        self.capacity = {"units": n_persons, "kgb": n_persons, "care": n_persons, "homes": n_households, "persons": n_persons}
+        self.filled = dict.fromkeys(self.capacity, 0)
+        self.out: dict[str, dict[str, np.ndarray]] = {name: {} for name in self.capacity}
+        self.pairs: list[tuple] = []
+
+    def _put(self, section: str, key: str, values: np.ndarray, at: int) -> None:
+        dest = self.out[section].get(key)
+        if dest is None:
+            dest = self.out[section][key] = np.empty((self.capacity[section], *values.shape[1:]), values.dtype)
+        dest[at : at + len(values)] = values
+
+    def add(self, st: Structure, p0: int, h0: int) -> None:
+        u0 = self.filled["units"]
+        for name, unit_refs in self.SECTIONS:
+            rows = 0
+            for k, arr in getattr(st, name).items():
+                if k in self.PERSON_REFS:
                     arr = _shift(arr, p0)
                 elif k in unit_refs:
                     arr = arr + u0
                 elif k == "household":
                     arr = arr + h0
-                pieces.append(arr)
-            merged[k] = cat(pieces)
-            del pieces, arr
-            for st, _, _ in parts:
-                del getattr(st, name)[k]
-        out[name] = merged
-    persons = {}
-    for k in list(parts[0][0].persons):
-        shift = {"unit": 1, "child_unit": 1, "partner": 0}.get(k)
-        pieces = []
-        for (st, p0, _), u0 in zip(parts, u_off):
-            arr = st.persons.pop(k)
-            pieces.append(arr if shift is None else _shift(arr, u0 if shift else p0))
-        persons[k] = cat(pieces)
-        del pieces, arr
-    prs = [(st.partners, p0) for st, p0, _ in parts]
-    partners = PartnerResult(
-        partner=persons["partner"],
-        criterion=cat([x.criterion for x, _ in prs]),
-        pair_i=cat([x.pair_i + p0 for x, p0 in prs]),
-        pair_j=cat([x.pair_j + p0 for x, p0 in prs]),
-        pair_criterion=cat([x.pair_criterion for x, _ in prs]),
-        pair_exclusion=cat([x.pair_exclusion for x, _ in prs]),
-    )
-    return Structure(partners, persons, out["units"], out["kgb"], out["care"], out["homes"])
+                self._put(name, k, arr, self.filled[name])
+                rows = len(arr)
+            self.filled[name] += rows
+        rows = 0
+        for k, arr in st.persons.items():
+            shift = {"unit": 1, "child_unit": 1, "partner": 0}.get(k)
+            self._put("persons", k, arr if shift is None else _shift(arr, u0 if shift else p0), p0)
+            rows = len(arr)
+        self._put("persons", "_criterion", st.partners.criterion, p0)
+        self.filled["persons"] = p0 + rows
+        x = st.partners
+        self.pairs.append((x.pair_i + p0, x.pair_j + p0, x.pair_criterion, x.pair_exclusion))
+
+    def result(self) -> Structure:
+        out = {name: {k: v[: self.filled[name]] for k, v in arrays.items()} for name, arrays in self.out.items()}
+        persons = out["persons"]
+        criterion = persons.pop("_criterion")
+        pair_i, pair_j, pair_criterion, pair_exclusion = (np.concatenate(a) for a in zip(*self.pairs))
+        partners = PartnerResult(persons["partner"], criterion, pair_i, pair_j, pair_criterion, pair_exclusion)
+        return Structure(partners, persons, out["units"], out["kgb"], out["care"], out["homes"])
 
 
 def _build_structure(population: Population, p) -> Structure:

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from simlib.errors import InputError
 from simlib.io import write_atomic, write_text_atomic
-from simlib.memory import for_population
+from simlib.memory import for_population, release_freed_memory
 from simlib.model import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, RELATION_COLUMNS, Population
 from simlib.threads import parallel_map
 
@@ -156,9 +156,12 @@ def load_population(directory: str | Path) -> Population:
     meta.pop("tables", None)
     meta["path"] = str(directory)
     try:
-        return Population.from_columns(year, P, H, R, meta).freeze()
+        pop = Population.from_columns(year, P, H, R, meta).freeze()
     except InputError as exc:
         raise InputError(f"{directory}: invalid population: {exc}") from None
+    del P, H, R
+    release_freed_memory()  # the read's buffers: kept, they would not serve the runs (whole country: 1.5 GB)
+    return pop
 
 
 def _strictly_increasing(a: np.ndarray) -> bool:
