@@ -189,27 +189,36 @@ def structure(population: Population, p: ParameterSet) -> Structure:
 class _Merged:
     """The structure of consecutive blocks of households, copied into arrays for the whole population as each block
     is done (person, unit and household numbers shifted), so that the blocks and the whole are never held together
-    (the whole country's structure is 1.4 GB). The arrays of units, children and childcare rows are allocated for
-    the most rows they can have (one per person) and handed out as views of their filled part: pages never written
-    are never taken from the system."""
+    (the whole country's structure is 1.4 GB). Persons and homes have known numbers; the arrays of units, children
+    and childcare rows are sized from the first block (5 % to spare; they grow when a later block needs more) and
+    handed out as views of their filled part."""
 
     SECTIONS = (("units", ()), ("kgb", ("units",)), ("care", ("unit",)), ("homes", ()))
     PERSON_REFS = frozenset({"head", "partner", "huurder", "rows"})
+    SPARE = 1.05
 
     def __init__(self, n_persons: int, n_households: int):
-        self.capacity = {"units": n_persons, "kgb": n_persons, "care": n_persons, "homes": n_households, "persons": n_persons}
-        self.filled = dict.fromkeys(self.capacity, 0)
-        self.out: dict[str, dict[str, np.ndarray]] = {name: {} for name in self.capacity}
+        self.n_households = n_households
+        self.capacity = {"homes": n_households, "persons": n_persons}
+        self.filled = dict.fromkeys(("units", "kgb", "care", "homes", "persons"), 0)
+        self.out: dict[str, dict[str, np.ndarray]] = {name: {} for name in self.filled}
         self.pairs: list[tuple] = []
 
-    def _put(self, section: str, key: str, values: np.ndarray, at: int) -> None:
+    def _put(self, section: str, key: str, values: np.ndarray, at: int, block_households: int) -> None:
+        if section not in self.capacity:  # rows per household of the first block, for all households
+            self.capacity[section] = int(len(values) / max(block_households, 1) * self.n_households * self.SPARE) + 1024
         dest = self.out[section].get(key)
         if dest is None:
             dest = self.out[section][key] = np.empty((self.capacity[section], *values.shape[1:]), values.dtype)
+        if at + len(values) > len(dest):  # more rows than foreseen: grow by a quarter
+            grown = np.empty((max(int(len(dest) * 1.25), at + len(values)), *values.shape[1:]), values.dtype)
+            grown[:at] = dest[:at]
+            dest = self.out[section][key] = grown
         dest[at : at + len(values)] = values
 
     def add(self, st: Structure, p0: int, h0: int) -> None:
         u0 = self.filled["units"]
+        nb = len(st.homes["rents"])  # the block's households (one home each)
         for name, unit_refs in self.SECTIONS:
             rows = 0
             for k, arr in getattr(st, name).items():
@@ -219,15 +228,15 @@ class _Merged:
                     arr = arr + u0
                 elif k == "household":
                     arr = arr + h0
-                self._put(name, k, arr, self.filled[name])
+                self._put(name, k, arr, self.filled[name], nb)
                 rows = len(arr)
             self.filled[name] += rows
         rows = 0
         for k, arr in st.persons.items():
             shift = {"unit": 1, "child_unit": 1, "partner": 0}.get(k)
-            self._put("persons", k, arr if shift is None else _shift(arr, u0 if shift else p0), p0)
+            self._put("persons", k, arr if shift is None else _shift(arr, u0 if shift else p0), p0, nb)
             rows = len(arr)
-        self._put("persons", "_criterion", st.partners.criterion, p0)
+        self._put("persons", "_criterion", st.partners.criterion, p0, nb)
         self.filled["persons"] = p0 + rows
         x = st.partners
         self.pairs.append((x.pair_i + p0, x.pair_j + p0, x.pair_criterion, x.pair_exclusion))
