@@ -1,4 +1,4 @@
-"""Allocator settings for runs on the whole country.
+"""Allocator settings for runs on large populations.
 
 A run on millions of households allocates and frees arrays of tens to hundreds of megabytes. glibc hands each of
 them to the kernel and back (mmap/munmap), and every fresh page then costs a page fault: on the machines this project
@@ -9,7 +9,8 @@ threads on one arena (heap): with an arena per thread, the blocks run on threads
 behind, and a whole-country run with its year of repayments peaked at 9.5 GB instead of 8.6 GB (same speed).
 
 It is applied automatically the first time a population of more than ``LARGE`` households is processed, never for
-small ones; ``SIMLIB_MALLOC=default`` switches it off. Without glibc (macOS, musl) it does nothing.
+small ones; ``SIMLIB_MALLOC=default`` switches it off. At 100,000 households a run caused 2,300 page faults and took
+17-20 ms; with the settings none, 15-16 ms. Without glibc (macOS, musl) it does nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import ctypes
 import ctypes.util
 import os
 
-LARGE = 1_000_000  # households
+LARGE = 50_000  # households
 _M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_MAX, _M_ARENA_MAX = -1, -2, -4, -8
 _done = False
 
