@@ -455,7 +455,7 @@ def _huurtoeslag_structure(population: Population, p, unit, partner, child_unit,
         "uitzondering_huurgrens": H["adapted_home"] | (H["home_for_8plus"] & (aantal >= 8)) | H["acquired_right"],
         "huurder_meerderjarig": has_huurder & (age[hu] >= p.huurtoeslag.minimumleeftijd_huurder),
         "rents": has_huurder & renter,
-        "takeup_draw": P["takeup_draw"][hu],
+        "takeup_draw": np.where(has_huurder, P["takeup_draw"][hu], 1.0),  # no huurder: nobody to claim
     }
     return homes, role, young_child
 

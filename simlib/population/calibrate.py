@@ -204,11 +204,10 @@ def _apply_take_up(sim, take_up):
     from simlib.takeup import received
 
     sim.reusable = False  # its results no longer follow from its parameters and take-up alone (simulate(reuse=))
-    draw = sim.population.persons["takeup_draw"]
-    head_draw = draw[sim.units["head"]]
+    draws = sim.structure  # the aanvrager's draw per unit, the huurder's per home (as in simulate)
     for a in ("zorgtoeslag", "kindgebonden_budget", "kinderopvangtoeslag"):
         t = take_up[a]
-        sim.units[a + "_ontvangen"] = received(sim.units[a].astype(float), head_draw, t["intercept"], t["slope"])
+        sim.units[a + "_ontvangen"] = received(sim.units[a].astype(float), draws.units["takeup_draw"], t["intercept"], t["slope"])
     t = take_up["huurtoeslag"]
-    huurder = np.maximum(sim.homes["huurder"], 0)
-    sim.homes["huurtoeslag_ontvangen"] = received(sim.homes["huurtoeslag"].astype(float), draw[huurder], t["intercept"], t["slope"])
+    sim.homes["huurtoeslag_ontvangen"] = received(sim.homes["huurtoeslag"].astype(float), draws.homes["takeup_draw"], t["intercept"],
+                                                  t["slope"])

@@ -58,8 +58,9 @@ def save_population(pop: Population, directory: str | Path) -> None:
         return {"rows": table.num_rows, "sha256": _sha256(path)}
 
     # the persons on one thread, the households and relations on another (pyarrow releases the interpreter lock)
-    written = parallel_map(lambda names: [write(name) for name in names], (("persons",), ("households", "relations")))
-    meta["tables"] = dict(zip(("persons", "households", "relations"), (t for part in written for t in part)))
+    groups = (("persons",), ("households", "relations"))
+    for names, infos in zip(groups, parallel_map(lambda names: [write(name) for name in names], groups)):
+        meta["tables"].update(zip(names, infos))
     write_text_atomic(directory / "meta.json", json.dumps(meta, indent=2, sort_keys=True, default=_json_default) + "\n")
 
 
