@@ -188,19 +188,20 @@ def _format(exc: ValidationError, where: str) -> str:
 
 def _check_value(path: str, value: Any, where: str) -> Any:
     tree = parameter_tree()
+    key = _show(path)
     if not isinstance(path, str) or path not in tree:
-        raise InputError(f"{where}: changes.parameters.{path}: unknown parameter{did_you_mean(str(path), tree)}")
+        raise InputError(f"{where}: changes.parameters.{key}: unknown parameter{did_you_mean(str(path), tree)}")
     if isinstance(value, dict):
         try:
             ref = _Reference.model_validate(value)
         except ValidationError as exc:
-            raise InputError(_format(exc, f"{where}: changes.parameters.{path}")) from None
+            raise InputError(_format(exc, f"{where}: changes.parameters.{key}")) from None
         if ref.from_ not in tree:
-            raise InputError(f"{where}: changes.parameters.{path}.from: unknown parameter {ref.from_!r}{did_you_mean(ref.from_, tree)}")
+            raise InputError(f"{where}: changes.parameters.{key}.from: unknown parameter {ref.from_!r}{did_you_mean(ref.from_, tree)}")
         if tree[ref.from_].unit in ("boolean", "choice", "table") or tree[path].unit in ("boolean", "choice", "table"):
-            raise InputError(f"{where}: changes.parameters.{path}.from: only numbers can refer to another parameter")
+            raise InputError(f"{where}: changes.parameters.{key}.from: only numbers can refer to another parameter")
         if not math.isfinite(ref.factor) or ref.factor < 0:
-            raise InputError(f"{where}: changes.parameters.{path}.factor: must be a finite number of at least 0")
+            raise InputError(f"{where}: changes.parameters.{key}.factor: must be a finite number of at least 0")
         return {"from": ref.from_, "factor": ref.factor}
     try:
         return check_override(path, value, f"{where}: changes.parameters")
@@ -272,17 +273,17 @@ def load_scenario(path: str | Path, _seen: tuple = ()) -> Scenario:
         year = year if year is not None else sub.year
     for group, name in sf.changes.variants.items():
         if group not in VARIANTS:
-            raise InputError(f"{where}: changes.variants.{group}: unknown variant group{did_you_mean(group, VARIANTS)}; allowed: {', '.join(VARIANTS)}")
+            raise InputError(f"{where}: changes.variants.{_show(group)}: unknown variant group{did_you_mean(group, VARIANTS)}; allowed: {', '.join(VARIANTS)}")
         options = VARIANTS[group]
         if name not in options:
-            raise InputError(f"{where}: changes.variants.{group}: unknown variant {name!r}{did_you_mean(name, options)}; allowed: {', '.join(options)}")
+            raise InputError(f"{where}: changes.variants.{_show(group)}: unknown variant {name!r}{did_you_mean(name, options)}; allowed: {', '.join(options)}")
         for p, v in options[name].items():
             parameters[p] = _check_value(p, v, where)
     for p, v in sf.changes.parameters.items():
         parameters[p] = _check_value(p, v, where)
     for a, tu in sf.changes.behaviour.take_up.items():
         if a not in ALLOWANCES:
-            raise InputError(f"{where}: changes.behaviour.take_up.{a}: unknown allowance{did_you_mean(a, ALLOWANCES)}; allowed: {', '.join(ALLOWANCES)}")
+            raise InputError(f"{where}: changes.behaviour.take_up.{_show(a)}: unknown allowance{did_you_mean(a, ALLOWANCES)}; allowed: {', '.join(ALLOWANCES)}")
         behaviour[a] = {**behaviour.get(a, {}), **tu.model_dump(exclude_none=True)}
     if sf.changes.behaviour.repayments is not None:
         repayments.update(sf.changes.behaviour.repayments.model_dump(exclude_unset=True))

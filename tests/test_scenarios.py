@@ -4,7 +4,7 @@ import string
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from simlib.errors import SimlibError
@@ -115,6 +115,8 @@ def malformed(draw):
 
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(malformed())
+@example({"name": "0", "description": "d", "changes": {"parameters": {"\n": None}}})  # found by CI: a key with a line break
+@example({"name": "0", "description": "d", "changes": {"variants": {"a\tb": "x"}, "behaviour": {"take_up": {"\r": {}}}}})
 def test_malformed_scenarios_get_a_clear_error(tmp_path, data):
     path = tmp_path / "m.yaml"
     try:
