@@ -166,6 +166,7 @@ def calibrate(sim_entitled, targets: list[dict], non_take_up: dict, slope: float
             pos = amounts > 0
             take_up[a] = {"intercept": solve_intercept(amounts[pos].astype(float) / 12.0, cw[pos], non_take_up[a], slope,
                                                        start=previous.get(a)), "slope": slope}
+        del amounts, cw, pos  # whole-population arrays: not kept through the round
         _apply_take_up(sim_entitled, take_up)
         if dynamic:
             fill(dynamic, household_columns(sim_entitled))

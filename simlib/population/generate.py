@@ -138,7 +138,7 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     has_extra = (extra >= 0).astype(np.int64)
     size = 1 + has_partner + n_kids + n_others + has_extra + spouse_elsewhere.astype(np.int64)
     n_p = int(size.sum())
-    hh = np.repeat(np.arange(n), size)
+    hh = np.repeat(np.arange(n, dtype=np.int32), size)  # the household row of each person
     start = np.cumsum(size) - size
     slot = np.arange(n_p) - np.repeat(start, size)
     # roles by slot order: 0 head, then partner, kids, others, extra, elsewhere spouse
@@ -154,13 +154,16 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     is_extra = (slot >= b_extra[hh]) & (slot < b_else[hh])
     is_else = slot == b_else[hh]
     is_else &= spouse_elsewhere[hh]
-    del slot  # full-length temporaries are dropped when done: a whole country has 18 million persons
-    head_row = start[hh]
-    partner_row = np.where(has_partner[hh] == 1, start[hh] + 1, -1)
+    # full-length temporaries are dropped when done, and person references are int32 (their type in the population):
+    # a whole country has 18 million persons
+    del slot, b_kids, b_others, b_extra, b_else, has_extra
+    head_row = start[hh].astype(np.int32)
+    partner_row = np.where(has_partner[hh] == 1, head_row + 1, -1).astype(np.int32)
+    del start
 
     # ages
     gap = A["partner_age_gap"]
-    age = np.zeros(n_p, dtype=np.int64)
+    age = np.zeros(n_p, dtype=np.int16)
     age[is_head] = head_age
     page = head_age + np.round(gap["mean"] + gap["sd"] * R("s8").standard_normal(n)).astype(np.int64)
     page = np.clip(page, 18, 100)
@@ -183,13 +186,14 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     )
     age[is_extra] = ex_age
     age[is_else] = np.clip(head_age[hh[is_else]] + R("s14").integers(0, 6, int(is_else.sum())), 18, 100)
-    birth_month = R("s15").integers(1, 13, n_p)
+    birth_month = R("s15").integers(1, 13, n_p).astype(np.int8)
+    del page, par_ref, kid_age, ex_age
 
     # relations
-    spouse = np.full(n_p, -1, dtype=np.int64)
-    cohabitant = np.full(n_p, -1, dtype=np.int64)
-    pension_partner = np.full(n_p, -1, dtype=np.int64)
-    partner_last_year = np.full(n_p, -1, dtype=np.int64)
+    spouse = np.full(n_p, -1, dtype=np.int32)
+    cohabitant = np.full(n_p, -1, dtype=np.int32)
+    pension_partner = np.full(n_p, -1, dtype=np.int32)
+    partner_last_year = np.full(n_p, -1, dtype=np.int32)
     m = married[hh] & is_partner
     spouse[np.flatnonzero(m)] = head_row[m]
     spouse[head_row[m]] = np.flatnonzero(m)
@@ -221,7 +225,7 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     sba = A["status_by_age"]
     cuts = sorted(int(k) for k in sba if k not in ("source", "profiles"))
     aow_years = p.huurtoeslag.pensioengerechtigde_leeftijd / 12.0
-    profile = np.full(n_p, -1, dtype=np.int64)
+    profile = np.full(n_p, -1, dtype=np.int8)
     u_profile = R("profile").random(n_p)
     adult = age >= 18
     for i, lo in enumerate(cuts):
@@ -303,6 +307,7 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     ) * U["assets"]["index"][year]
     assets[is_else] = wealth[hh[is_else]] * 0.5
     assets = np.round(assets)
+    del a_med, rel_income, wealth, n_core, others
 
     # --- tenure and rent ---
     tn = A["tenure"]
@@ -315,6 +320,7 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     sg = tn["social_given_renter"]
     social = R("s26").random(n) < 1 / (1 + np.exp(-(sg["intercept"] + sg["log_income"] * np.log(np.maximum(hh_income, 1000.0) / w_index))))
     tenure = np.where(owner, 0, np.where(social | shelter, 1, 2))
+    del logit, social, hh_income
     rt = A["rent"]
     r_index = U["rent"]["index"][year]
     soc = rt["social"]
@@ -337,6 +343,7 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     limit = p.huurtoeslag.maximale_huurgrens.bedrag
     acquired = (tenure > 0) & (rent > limit) & (R("s32").random(n) < rt["acquired_right_share_above_limit"])
     home_owner = (is_head | (is_partner & couple[hh])) & owner[hh]
+    del elderly
 
     # --- childcare ---
     cc = A["childcare"]
@@ -346,26 +353,31 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     use = parents_work & ((young & (R("s33").random(n_p) < cc["use_0_3"])) | (school & (R("s34").random(n_p) < cc["use_4_12"])))
     gast = np.where(young, R("s35").random(n_p) < cc["gastouder_share_0_3"], R("s36").random(n_p) < cc["gastouder_share_4_12"])
     ctype = np.where(use, np.where(gast, 3, np.where(young, 1, 2)), 0).astype(np.int8)
+    del gast
+    # hours and price only for the children who use childcare; the draws are full-length (every child's draw is the
+    # same whoever else uses childcare). Generator.gamma(shape, scale) is scale * standard_gamma(shape), draw by draw.
+    users = np.flatnonzero(use)
+    t_u, young_u = ctype[users], young[users]
     hm = cc["hours_mean"]
     mean_hours = np.select(
-        [ctype == 1, ctype == 2, (ctype == 3) & young, ctype == 3], [hm["dagopvang"], hm["bso"], hm["gastouder_0_3"], hm["gastouder_4_12"]], 0.0
+        [t_u == 1, t_u == 2, (t_u == 3) & young_u, t_u == 3], [hm["dagopvang"], hm["bso"], hm["gastouder_0_3"], hm["gastouder_4_12"]], 0.0
     )
     shape = cc["hours_shape"]
-    chours = np.where(use, np.clip(R("s37").gamma(shape, mean_hours / shape), 4, 230), 0.0).round()
+    chours = np.zeros(n_p)
+    chours[users] = np.clip(mean_hours / shape * R("s37").standard_gamma(shape, n_p)[users], 4, 230).round()
     mp = p.kinderopvangtoeslag.maximum_uurprijs
-    maxp = np.select([ctype == 1, ctype == 2, ctype == 3], [mp.dagopvang, mp.buitenschoolse_opvang, mp.gastouderopvang], 0.0)
+    maxp = np.select([t_u == 1, t_u == 2, t_u == 3], [mp.dagopvang, mp.buitenschoolse_opvang, mp.gastouderopvang], 0.0)
     rel = cc["price_relative_to_max"]
-    mean_rel = np.select([ctype == 1, ctype == 2, ctype == 3], [rel["dagopvang"][0], rel["bso"][0], rel["gastouderopvang"][0]], 0.0)
-    sd_rel = np.select([ctype == 1, ctype == 2, ctype == 3], [rel["dagopvang"][1], rel["bso"][1], rel["gastouderopvang"][1]], 0.0)
-    cprice = np.where(use, np.round(maxp * np.clip(mean_rel + sd_rel * R("s38").standard_normal(n_p), 0.5, 2.0), 2), 0.0)
-    del mean_hours, maxp, mean_rel, sd_rel, gast
+    mean_rel = np.select([t_u == 1, t_u == 2, t_u == 3], [rel["dagopvang"][0], rel["bso"][0], rel["gastouderopvang"][0]], 0.0)
+    sd_rel = np.select([t_u == 1, t_u == 2, t_u == 3], [rel["dagopvang"][1], rel["bso"][1], rel["gastouderopvang"][1]], 0.0)
+    cprice = np.zeros(n_p)
+    cprice[users] = np.round(maxp * np.clip(mean_rel + sd_rel * R("s38").standard_normal(n_p)[users], 0.5, 2.0), 2)
+    del users, t_u, young_u, mean_hours, maxp, mean_rel, sd_rel
     # the final types now, so that the wide intermediates are gone before the population is assembled
-    age, birth_month, profile = age.astype(np.int16), birth_month.astype(np.int8), profile.astype(np.int8)
     hours_worked = np.where(adult, hours, np.nan)
     del hours
-    refs = {k: v.astype(np.int32) for k, v in (("spouse", spouse), ("cohabitant", cohabitant), ("pension_partner", pension_partner),
-                                               ("partner_last_year", partner_last_year), ("parent1", parent1), ("parent2", parent2))}
-    del spouse, cohabitant, pension_partner, partner_last_year, parent1, parent2
+    refs = {"spouse": spouse, "cohabitant": cohabitant, "pension_partner": pension_partner, "partner_last_year": partner_last_year,
+            "parent1": parent1, "parent2": parent2}
 
     persons = {
         "household": hh,
