@@ -276,7 +276,7 @@ def load_scenario(path: str | Path, _seen: tuple = ()) -> Scenario:
             raise InputError(f"{where}: changes.variants.{_show(group)}: unknown variant group{did_you_mean(group, VARIANTS)}; allowed: {', '.join(VARIANTS)}")
         options = VARIANTS[group]
         if name not in options:
-            raise InputError(f"{where}: changes.variants.{_show(group)}: unknown variant {name!r}{did_you_mean(name, options)}; allowed: {', '.join(options)}")
+            raise InputError(f"{where}: changes.variants.{group}: unknown variant {name!r}{did_you_mean(name, options)}; allowed: {', '.join(options)}")
         for p, v in options[name].items():
             parameters[p] = _check_value(p, v, where)
     for p, v in sf.changes.parameters.items():

@@ -373,7 +373,6 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     cprice = np.zeros(n_p)
     cprice[users] = np.round(maxp * np.clip(mean_rel + sd_rel * R("s38").standard_normal(n_p)[users], 0.5, 2.0), 2)
     del users, t_u, young_u, mean_hours, maxp, mean_rel, sd_rel
-    # the final types now, so that the wide intermediates are gone before the population is assembled
     hours_worked = np.where(adult, hours, np.nan)
     del hours
     refs = {"spouse": spouse, "cohabitant": cohabitant, "pension_partner": pension_partner, "partner_last_year": partner_last_year,
