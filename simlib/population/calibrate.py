@@ -15,6 +15,7 @@ import numpy as np
 
 from simlib.errors import InputError
 from simlib.takeup import ALLOWANCES, solve_intercept
+from simlib.threads import spans
 
 
 @dataclass
@@ -57,8 +58,7 @@ def _dual(Xs: np.ndarray, d: np.ndarray, lam: np.ndarray, hessian: bool = True) 
     w = np.empty(n)
     xw = np.zeros(k)
     H = np.zeros((k, k)) if hessian else None
-    for lo in range(0, n, SOLVE_ROWS):
-        hi = min(lo + SOLVE_ROWS, n)
+    for lo, hi in spans(n, SOLVE_ROWS):
         xs = Xs[lo:hi]
         wc = w[lo:hi]
         np.multiply(d[lo:hi], np.exp(np.clip(xs @ lam, -50, 50)), out=wc)
@@ -157,12 +157,8 @@ def calibrate(sim_entitled, targets: list[dict], non_take_up: dict, slope: float
         fill(static, household_columns(sim_entitled))
     for _ in range(rounds):
         previous = {a: v["intercept"] for a, v in take_up.items()}
-        for a in ALLOWANCES:
-            amounts = sim_entitled.amounts(a, received=False)
-            if a == "huurtoeslag":
-                cw = w
-            else:
-                cw = w[sim_entitled.units["household"]]
+        for a in ALLOWANCES:  # (the population carries the current weights w)
+            amounts, cw = sim_entitled.claimant_amounts(a, received=False)
             pos = amounts > 0
             take_up[a] = {"intercept": solve_intercept(amounts[pos].astype(float) / 12.0, cw[pos], non_take_up[a], slope,
                                                        start=previous.get(a)), "slope": slope}
