@@ -53,13 +53,13 @@ def naive_reference(n: int = 1000) -> None:
     """The same rules household by household in a Python loop (each a population of one), against one vectorised
     run over the default population: equal results, and the speed-up per household."""
     from simlib.population.build import cached_population
-    from simlib.structure import _slice
+    from simlib.structure import slice_households
 
     pop = cached_population(2024)
     p = simlib.load_parameters(2024)
     rows = np.linspace(0, pop.n_households - 1, n).astype(int)
     t = time.perf_counter()
-    naive = np.array([simulate(_slice(pop, h, h + 1)[0], p).households["totaal"][0] for h in rows])
+    naive = np.array([simulate(slice_households(pop, h, h + 1)[0], p).households["totaal"][0] for h in rows])
     per_naive = (time.perf_counter() - t) / n
     simulate(pop, p)  # the structure is built once per population
     med, _ = timed(lambda: simulate(pop, p), 5)

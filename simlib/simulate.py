@@ -30,7 +30,7 @@ from simlib.structure import (  # noqa: F401  (re-exported: the structure is par
     HT_ROLE_NAMES,
     STRUCTURE_PARAMETERS,
     Structure,
-    _slice,
+    slice_households,
     _structure_parameters,
     structure,
 )
@@ -66,7 +66,6 @@ class Simulation:
     received: dict[str, np.ndarray]
     take_up: dict | None = None  # the take-up the run used (resolved)
     structure: Structure | None = None  # the structure it ran on
-    reusable: bool = True  # False once results were changed after the run: never taken over (simulate(reuse=))
 
     def amounts(self, allowance: str, received: bool = True) -> np.ndarray:
         """Yearly amount per claimant: per benefit unit, or per home for huurtoeslag."""
@@ -257,7 +256,7 @@ def unchanged_allowances(reuse: Simulation, population: Population, st: Structur
                          take_up: dict | None) -> frozenset:
     """The allowances whose results ``reuse`` already holds for this run: the same population and structure, the same
     parameters read by the allowance's rule (see :func:`rule_parameters`) and the same take-up of the allowance."""
-    if reuse.population is not population or reuse.structure is not st or reuse.year != p.year or not reuse.reusable:
+    if reuse.population is not population or reuse.structure is not st or reuse.year != p.year:
         return frozenset()
     theirs, mine = reuse.take_up or {}, take_up or {}
     return frozenset(a for a in ALLOWANCES

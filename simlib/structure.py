@@ -47,7 +47,7 @@ def _rank(person_id: np.ndarray) -> np.ndarray:
     return rank
 
 
-def _slice(pop: Population, h0: int, h1: int) -> tuple[Population, int]:
+def slice_households(pop: Population, h0: int, h1: int) -> tuple[Population, int]:
     """Households h0..h1-1 as a population of their own (persons are sorted by household, so a block is contiguous)."""
     hh = pop.persons["household"]
     p0, p1 = np.searchsorted(hh, [h0, h1])
@@ -170,7 +170,7 @@ def structure(population: Population, p: ParameterSet) -> Structure:
         bounds = spans(nh, CHUNK_HOUSEHOLDS)
 
         def block(b):
-            part, p0 = _slice(population, *b)
+            part, p0 = slice_households(population, *b)
             return _build_structure(part, view), p0, b[0]
 
         # a few blocks at a time on the threads; each is copied into the whole population's arrays and dropped

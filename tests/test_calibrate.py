@@ -1,8 +1,19 @@
 """The minimum-entropy calibration against an independent method: raking by iterative proportional fitting."""
 
 import numpy as np
+import pytest
 
+from simlib.errors import InputError
+from simlib.parameters import load_parameters
 from simlib.population import calibrate as C
+from simlib.population.build import DEFAULT_DIR
+from simlib.population.store import load_population
+from simlib.simulate import simulate
+
+
+@pytest.fixture(scope="module")
+def default():
+    return load_population(DEFAULT_DIR)
 
 
 def _ipf(a, b, d, ta, tb, rounds=2000):
@@ -32,7 +43,7 @@ def test_entropy_calibration_equals_raking_with_redundant_margins(monkeypatch):
     assert result.converged and result.max_relative_error < 1e-10
     np.testing.assert_allclose(result.weights, expected, rtol=1e-9)
     # the weights have the raking form d exp(x' lambda)
-    np.testing.assert_allclose(np.log(result.weights / d), (X / C._scale(X, targets, d)) @ result.lam, atol=1e-9)
+    np.testing.assert_allclose(np.log(result.weights / d), (X / [C._column_scale(x, t, d) for x, t in zip(X.T, targets)]) @ result.lam, atol=1e-9)
 
 
 def test_entropy_calibration_meets_a_mean_target_with_a_zero_right_hand_side():
@@ -47,3 +58,55 @@ def test_entropy_calibration_meets_a_mean_target_with_a_zero_right_hand_side():
     assert abs(w.sum() / (n * 10.0) - 1) < 1e-10
     assert abs((w @ income) / w.sum() / mean - 1) < 1e-10
     assert result.converged
+
+
+def _mixed_equations(n=40_000, seed=7):
+    """Two categorical margins, a yes/no count and two amounts: most columns are 0/1, two are not."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, 4, n)
+    b = rng.integers(0, 3, n)
+    married = rng.random(n) < 0.4 + 0.1 * (a == 1)
+    income = rng.lognormal(10, 0.7, n) * (1 + 0.3 * married)
+    rent = np.where(rng.random(n) < 0.3, rng.uniform(300, 900, n), 0.0)
+    X = np.column_stack([*(a == i for i in range(4)), *(b == j for j in range(1, 3)), married, income, rent]).astype(float)
+    d = rng.uniform(80, 120, n)
+    shift = np.exp(0.15 * (a - 1.5) - 0.1 * married + 0.05 * (income > np.median(income)))  # a reachable solution
+    targets = X.T @ (d * shift)
+    return X, targets, d
+
+
+def test_households_grouped_by_pattern_give_the_exact_calibration(monkeypatch):
+    """The 0/1 columns kept as one pattern per household: the weights meet every equation, have the raking form
+    d exp(x' lambda), and equal those of the same Newton steps on every column kept in full."""
+    X, targets, d = _mixed_equations()
+    names = [f"t{i}" for i in range(len(targets))]
+    monkeypatch.setattr(C, "SOLVE_ROWS", 4096)
+    grouped = C.entropy_calibration(X, targets, d, names)
+    np.testing.assert_allclose(X.T @ grouped.weights, targets, rtol=1e-9)
+    # log(w / d) lies in the span of the columns: its least-squares fit on X leaves no residual
+    log_ratio = np.log(grouped.weights / d)
+    fit = X @ np.linalg.lstsq(X, log_ratio, rcond=None)[0]
+    assert np.max(np.abs(fit - log_ratio)) < 1e-8
+    monkeypatch.setattr(C, "MAX_PATTERNS", 1)  # every column kept in full
+    full = C.entropy_calibration(X, targets, d, names)
+    assert full.iterations == grouped.iterations  # the same Newton systems: the grouped Hessian is exact
+    np.testing.assert_allclose(grouped.weights, full.weights, rtol=1e-11)
+
+
+def test_a_take_up_statistic_other_than_recipients_or_spending_is_refused(default):
+    with pytest.raises(InputError, match="kot_children.total cannot be a calibration target"):
+        C.calibrate(default, load_parameters(2020), {}, [{"statistic": "kot_children.total", "value": 1.0}], {}, 0.8)
+
+
+def test_entitled_claimants_in_blocks_equal_one_run(default, monkeypatch):
+    p = load_parameters(2020)
+    sim = simulate(default, p, take_up={})
+    monkeypatch.setattr(C, "CHUNK_HOUSEHOLDS", 7_000)  # 15 blocks
+    claimants = C.entitled_claimants(default, p)
+    for a, c in claimants.items():
+        amount = sim.amounts(a, received=False)
+        rows = np.flatnonzero(amount > 0)
+        per_home = a == "huurtoeslag"
+        np.testing.assert_array_equal(c.amount, amount[rows])
+        np.testing.assert_array_equal(c.household, rows if per_home else sim.units["household"][rows])
+        np.testing.assert_array_equal(c.draw, (sim.structure.homes if per_home else sim.structure.units)["takeup_draw"][rows])

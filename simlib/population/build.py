@@ -15,16 +15,15 @@ from simlib.io import write_atomic, write_text_atomic
 from simlib.memory import for_population
 from simlib.model import Population
 from simlib.parameters import SUPPORTED_YEARS, load_parameters
-from simlib.population.calibrate import calibrate
+from simlib.population.calibrate import calibrate, entitled_claimants
 from simlib.population.generate import DATA, assumptions, generate, national_households
 from simlib.population.store import load_population, save_population
-from simlib.simulate import simulate
 
 DEFAULT_DIR = DATA / "synthetic" / "default"
 CACHE_DIR = DATA / "cache"
 DEFAULT_SEED = 20200101
 DEFAULT_HOUSEHOLDS = 100_000
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 
 
 @functools.cache
@@ -51,12 +50,13 @@ CALIBRATION_YEAR = 2020  # the year with spending and recipients per allowance (
 def _calibrated(pop: Population, year: int, say) -> Population:
     """Solve take-up and weights of ``pop`` against the calibration targets of ``year`` (design weights = current)."""
     t1 = time.perf_counter()
-    sim = simulate(pop, load_parameters(year), take_up={})
+    params = load_parameters(year)
+    claimants = entitled_claimants(pop, params)
     say(f"baseline entitlement {year} in {time.perf_counter() - t1:.1f} s")
     targets = [t for t in load_targets(year)["targets"] if t["role"] == "calibration"]
     tu = assumptions()["take_up"]
     t2 = time.perf_counter()
-    weights, take_up, result = calibrate(sim, targets, tu["non_take_up"], tu["slope"])
+    weights, take_up, result = calibrate(pop, params, claimants, targets, tu["non_take_up"], tu["slope"])
     say(
         f"calibrated {len(targets)} targets of {year} in {time.perf_counter() - t2:.1f} s "
         f"(max relative error {result.max_relative_error:.1e}, 99th percentile weight ratio {result.weight_ratio_p99:.2f})"

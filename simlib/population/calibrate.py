@@ -3,8 +3,13 @@
 Method: raking / minimum-entropy calibration (Deville & Särndal 1992). The calibrated weights are
 ``w_i = d_i exp(x_i' lambda)``, with d the design weights, x the household's contribution to each calibration
 target; lambda minimises the convex dual ``sum_i d_i exp(x_i' lambda) - T' lambda`` (Newton's method with
-numpy's least-squares solver, which copes with redundant targets), at which every calibration target is met. Take-up is solved alongside (the intercepts of :mod:`simlib.takeup`), so non-take-up
-is in the model, not hidden in the weights: a few rounds alternate between take-up and weights until both settle.
+numpy's least-squares solver, which copes with redundant targets), at which every calibration target is met. Take-up
+is solved alongside (the intercepts of :mod:`simlib.takeup`), so non-take-up is in the model, not hidden in the
+weights: a few rounds alternate between take-up and weights until both settle.
+
+Most targets count households of a kind (a type, a size, a tenure, an age band): their columns hold only 0 and 1.
+Those are not stored per household (:class:`Equations`): each household has a *pattern*, which of them are 1, and
+the few hundred patterns that occur are kept once. Only the other columns (amounts, means) are kept in full.
 """
 
 from __future__ import annotations
@@ -12,10 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from simlib.errors import InputError
-from simlib.takeup import ALLOWANCES, solve_intercept
-from simlib.threads import spans
+from simlib.model import Population
+from simlib.parameters import ParameterSet
+from simlib.population.statistics import HouseholdColumns
+from simlib.simulate import simulate
+from simlib.structure import CHUNK_HOUSEHOLDS, slice_households
+from simlib.takeup import ALLOWANCES, received, solve_intercept
+from simlib.threads import parallel_map, spans
 
 
 @dataclass
@@ -29,6 +40,69 @@ class CalibrationResult:
     lam: np.ndarray | None = None  # the Lagrange multipliers
 
 
+MAX_PATTERNS = 4096  # more distinct patterns of 0/1 columns than this: those columns are kept in full instead
+SOLVE_ROWS = 1 << 14  # rows per chunk of a pass over the equations: the chunk's columns stay in the cache
+
+
+@dataclass
+class Equations:
+    """The scaled calibration equations ``X / scale`` (one row per household, one column per target) and ``T``.
+
+    Row i of ``X / scale`` is ``patterns[cell[i]]`` in the 0/1 columns and ``dense[i]`` in ``dense_columns``
+    (``patterns`` is zero there)."""
+
+    targets: np.ndarray  # T
+    scale: np.ndarray  # each equation is divided by its target (or, for a zero target, by the size of its column)
+    cell: np.ndarray  # (n,) int32: the pattern of each household
+    patterns: np.ndarray  # (patterns, k)
+    dense: np.ndarray  # (n, len(dense_columns)), column-major
+    dense_columns: np.ndarray
+
+
+class _EquationsBuilder:
+    """Collects the columns of :class:`Equations` one at a time: a 0/1 column becomes a bit of each household's
+    pattern code, another column is kept (scaled). The columns listed in ``dynamic`` are kept in full and written
+    again by :meth:`Equations`' owner whenever they change (the allowance columns, which depend on take-up)."""
+
+    def __init__(self, n: int, k: int, dynamic: list[int]):
+        self.n, self.k, self.dynamic = n, k, list(dynamic)
+        self.targets = np.zeros(k)
+        self.scale = np.ones(k)
+        self.code = np.zeros(n, dtype=np.uint64)
+        self.bits: dict[int, int] = {}  # 0/1 column -> its bit in the code
+        self.full: dict[int, np.ndarray] = {}  # other columns (scaled)
+
+    def add(self, j: int, x: np.ndarray, target: float, d: np.ndarray) -> None:
+        self.targets[j] = target
+        self.scale[j] = _column_scale(x, target, d)
+        if len(self.bits) < 63 and bool(((x == 0) | (x == 1)).all()):
+            self.bits[j] = len(self.bits)
+            self.code |= x.astype(np.uint64) << np.uint64(self.bits[j])
+        else:
+            self.full[j] = x / self.scale[j]
+
+    def equations(self) -> Equations:
+        codes = np.zeros(1, dtype=np.uint64)
+        cell = np.zeros(self.n, dtype=np.int32)
+        if self.bits:
+            cell, codes = pd.factorize(self.code)  # in order of first appearance: deterministic
+            if len(codes) > MAX_PATTERNS:
+                for j, b in self.bits.items():
+                    self.full[j] = ((self.code >> np.uint64(b)) & np.uint64(1)) / self.scale[j]
+                self.bits, codes, cell = {}, np.zeros(1, dtype=np.uint64), np.zeros(self.n, dtype=np.int32)
+            cell = cell.astype(np.int32)
+        self.code = None
+        patterns = np.zeros((len(codes), self.k))
+        for j, b in self.bits.items():
+            patterns[:, j] = ((codes >> np.uint64(b)) & np.uint64(1)) / self.scale[j]
+        columns = self.dynamic + sorted(self.full)
+        dense = np.empty((self.n, len(columns)), order="F")
+        for slot, j in enumerate(columns):
+            if j in self.full:
+                dense[:, slot] = self.full.pop(j)
+        return Equations(self.targets, self.scale, cell, patterns, dense, np.array(columns, dtype=np.intp))
+
+
 def entropy_calibration(X: np.ndarray, targets: np.ndarray, d: np.ndarray, names: list[str], tol: float = 1e-10) -> CalibrationResult:
     """Minimum-entropy (raking) weights w = d exp(X lambda) with X'w = targets.
 
@@ -37,50 +111,77 @@ def entropy_calibration(X: np.ndarray, targets: np.ndarray, d: np.ndarray, names
     """
     if X.shape[1] != len(targets):
         raise InputError("calibration: the number of columns and targets differ")
-    scale = _scale(X, targets, d)
-    return _solve(np.asfortranarray(X / scale), targets, scale, d, names, tol)
+    builder = _EquationsBuilder(X.shape[0], X.shape[1], [])
+    for j in range(X.shape[1]):
+        builder.add(j, np.asarray(X[:, j], dtype=float), float(targets[j]), d)
+    return _solve(builder.equations(), d, names, tol)
 
 
-def _scale(X: np.ndarray, targets: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Each equation divided by its target (or, for a zero target, by the size of its column): a well-scaled system."""
-    return np.where(targets != 0, np.abs(targets), np.maximum(np.abs(X).T @ d, 1.0))
+def _column_scale(x: np.ndarray, target: float, d: np.ndarray) -> float:
+    """Each equation is divided by its target (or, for a zero target, by the size of its column): a well-scaled
+    system."""
+    return abs(target) if target != 0 else max(float(np.abs(x) @ d), 1.0)
 
 
-SOLVE_ROWS = 1 << 14  # rows per chunk of a pass over the equations: the chunk's columns stay in the cache
+def _dual(eq: Equations, d: np.ndarray, lam: np.ndarray, hessian: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """At ``lam``, in one pass over the households: the weights w = d exp(X lam), the sums X'w and (with
+    ``hessian``) the Hessian of the dual X' diag(w) X, X the scaled equations.
 
-
-def _dual(Xs: np.ndarray, d: np.ndarray, lam: np.ndarray, hessian: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """At ``lam``, in one pass over the rows of ``Xs`` (column-major, n x k): the weights w = d exp(Xs lam), the
-    sums Xs'w and (with ``hessian``) the Hessian of the dual Xs' diag(w) Xs. One pass instead of three: each chunk
-    of rows is read once, while it is in the cache (the whole country's equations are 2 GB). The Hessian is three
-    quarters of the pass's cost."""
-    n, k = Xs.shape
+    Per pattern p only the sum of its households' weights s_p and of their weighted full columns M_p are needed:
+    the 0/1 part of X'w is patterns' s and of the Hessian patterns' diag(s) patterns; the full columns add their
+    own sums, their own Hessian block (BLAS) and the cross block patterns' M. Each chunk of rows is read once,
+    while it is in the cache."""
+    P, D, cols = eq.patterns, eq.dense, eq.dense_columns
+    n, kd, n_p = len(eq.cell), len(cols), len(P)
+    eta_p = P @ lam
+    lam_d = lam[cols]
     w = np.empty(n)
-    xw = np.zeros(k)
-    H = np.zeros((k, k)) if hessian else None
+    s = np.zeros(n_p)
+    xw_d = np.zeros(kd)
+    H_dd = np.zeros((kd, kd))
+    M = np.zeros(kd * n_p)  # (column, pattern): sum of w x over the pattern's households
+    slot = (np.arange(kd) * n_p)[:, None]
     for lo, hi in spans(n, SOLVE_ROWS):
-        xs = Xs[lo:hi]
+        c = eq.cell[lo:hi]
         wc = w[lo:hi]
-        np.multiply(d[lo:hi], np.exp(np.clip(xs @ lam, -50, 50)), out=wc)
-        xw += xs.T @ wc
-        if hessian:
-            H += (xs * wc[:, None]).T @ xs
+        eta = eta_p[c]
+        if kd:
+            xs = D[lo:hi]
+            eta += xs @ lam_d
+        np.multiply(d[lo:hi], np.exp(np.clip(eta, -50, 50)), out=wc)
+        s += np.bincount(c, weights=wc, minlength=n_p)
+        if kd:
+            xw_d += xs.T @ wc
+            if hessian:
+                xsw = (xs * wc[:, None]).T  # (kd, rows), C-contiguous
+                H_dd += xsw @ xs
+                if n_p > 1:
+                    M += np.bincount((slot + c).ravel(), weights=xsw.ravel(), minlength=kd * n_p)
+    xw = P.T @ s
+    xw[cols] += xw_d
+    if not hessian:
+        return w, xw, None
+    H = P.T @ (P * s[:, None])
+    cross = P.T @ M.reshape(kd, n_p).T if n_p > 1 else np.outer(P[0], xw_d)  # (k, kd)
+    H[:, cols] += cross
+    H[cols, :] += cross.T
+    H[np.ix_(cols, cols)] += H_dd
     return w, xw, H
 
 
-def _solve(Xs: np.ndarray, targets: np.ndarray, scale: np.ndarray, d: np.ndarray, names: list[str], tol: float = 1e-10,
-           lam0: np.ndarray | None = None, max_iter: int = 100) -> CalibrationResult:
-    """The Newton iterations of :func:`entropy_calibration` on the scaled equations ``Xs`` (= X / scale,
-    column-major). Each candidate point costs one pass over ``Xs`` (:func:`_dual`), which gives the next Newton
-    system as well when the point is accepted.
+def _solve(eq: Equations, d: np.ndarray, names: list[str], tol: float = 1e-10, lam0: np.ndarray | None = None,
+           max_iter: int = 100) -> CalibrationResult:
+    """The Newton iterations of :func:`entropy_calibration` on the scaled equations ``eq``. Each candidate point
+    costs one pass over the households (:func:`_dual`), which gives the next Newton system as well when the point
+    is accepted.
 
     From a warm start (``lam0``, the previous round's solution) the Hessian of the first point is kept for the
-    following steps (chord steps: a pass without the Hessian costs a quarter), and computed again only when a step
+    following steps (chord steps: a pass without the Hessian costs less), and computed again only when a step
     does not at least quarter the largest error. The sums, and so the solution, are exact either way."""
-    t = targets / scale
+    t = eq.targets / eq.scale
     chord = lam0 is not None
-    lam = np.zeros(Xs.shape[1]) if lam0 is None else lam0.copy()
-    w, xw, H = _dual(Xs, d, lam)
+    lam = np.zeros(len(t)) if lam0 is None else lam0.copy()
+    w, xw, H = _dual(eq, d, lam)
     f = w.sum() - t @ lam
     it = 0
     for it in range(1, max_iter + 1):
@@ -94,7 +195,7 @@ def _solve(Xs: np.ndarray, targets: np.ndarray, scale: np.ndarray, d: np.ndarray
         alpha = 1.0
         while alpha > 1e-8:
             new = lam + alpha * step
-            w_new, xw_new, H_new = _dual(Xs, d, new, hessian=not chord)
+            w_new, xw_new, H_new = _dual(eq, d, new, hessian=not chord)
             f_new = w_new.sum() - t @ new
             # (a chord step near the solution changes f by less than its rounding: then a smaller error decides)
             if f_new <= f + 1e-4 * alpha * (g @ step) or (chord and np.max(np.abs(xw_new - t)) < error):
@@ -103,11 +204,11 @@ def _solve(Xs: np.ndarray, targets: np.ndarray, scale: np.ndarray, d: np.ndarray
         else:  # no decrease along the Newton direction: rounding noise, the solution is as good as it gets
             break
         if chord and np.max(np.abs(xw_new - t)) > error / 4:  # slow: the Newton system of the new point
-            w_new, xw_new, H_new = _dual(Xs, d, new)
+            w_new, xw_new, H_new = _dual(eq, d, new)
         lam, w, xw, f = new, w_new, xw_new, f_new
         H = H if H_new is None else H_new
-    achieved = xw * scale
-    rel = np.abs(achieved - targets) / scale
+    achieved = xw * eq.scale
+    rel = np.abs(achieved - eq.targets) / eq.scale
     ratio = w / d
     return CalibrationResult(
         weights=w,
@@ -120,62 +221,113 @@ def _solve(Xs: np.ndarray, targets: np.ndarray, scale: np.ndarray, d: np.ndarray
     )
 
 
-def calibrate(sim_entitled, targets: list[dict], non_take_up: dict, slope: float, rounds: int = 20):
+@dataclass
+class Claimants:
+    """The claimants of one allowance with a positive entitlement (benefit units; homes for huurtoeslag): what
+    take-up acts on (:mod:`simlib.takeup`)."""
+
+    amount: np.ndarray  # the yearly entitlement (euros)
+    household: np.ndarray  # the claimant's household (row)
+    draw: np.ndarray  # its take-up draw (the aanvrager's, or the huurder's)
+
+    def received(self, take_up: dict) -> np.ndarray:
+        """The yearly amount each claimant receives under ``take_up`` (intercept and slope)."""
+        return received(self.amount, self.draw, take_up["intercept"], take_up["slope"])
+
+
+def entitled_claimants(population: Population, params: ParameterSet) -> dict[str, Claimants]:
+    """Per allowance, the claimants of ``population`` entitled under ``params`` (everybody claims).
+
+    Run in blocks of households (``CHUNK_HOUSEHOLDS``, on threads) of which only the claimants are kept, so the
+    structure of a whole country (1.5 GB) is never held; households are independent, so the amounts are those of one
+    run over all households."""
+    def block(bounds: tuple[int, int]) -> dict[str, tuple]:
+        part, _ = slice_households(population, *bounds)
+        sim = simulate(part, params, take_up={})
+        out = {}
+        for a in ALLOWANCES:
+            amount = sim.amounts(a, received=False)
+            rows = np.flatnonzero(amount > 0)
+            per_home = a == "huurtoeslag"
+            household = rows if per_home else sim.units["household"][rows]
+            draw = (sim.structure.homes if per_home else sim.structure.units)["takeup_draw"][rows]
+            out[a] = (amount[rows].astype(float), (household + bounds[0]).astype(np.int32), draw)
+        return out
+
+    parts = parallel_map(block, spans(population.n_households, CHUNK_HOUSEHOLDS))
+    return {a: Claimants(*(np.concatenate([part[a][k] for part in parts]) for k in range(3))) for a in ALLOWANCES}
+
+
+TAKE_UP_TARGETS = ("recipients", "spending")  # statistics that follow take-up: recipients.<allowance>, spending.<allowance>
+
+
+def calibrate(population: Population, params: ParameterSet, claimants: dict[str, Claimants], targets: list[dict],
+              non_take_up: dict, slope: float, rounds: int = 20):
     """Solve take-up intercepts and household weights together.
 
-    ``sim_entitled`` is a Simulation without take-up; ``targets`` the calibration targets (``statistic``, ``value``).
-    Returns (weights, take_up parameters, CalibrationResult).
+    ``population`` carries the design weights; ``claimants`` are its entitled claimants under ``params``
+    (:func:`entitled_claimants`); ``targets`` the calibration targets (``statistic``, ``value``). Returns (weights,
+    take_up parameters, CalibrationResult). When no target depends on take-up (a year calibrated on its household
+    structure only) the weights are solved once and take-up follows them.
     """
-    from simlib.population.statistics import household_columns
-
-    pop = sim_entitled.population
-    d = pop.households["weight"].copy()
-    w = d.copy()
+    d = population.households["weight"].copy()
+    n = population.n_households
+    names = [t["statistic"] for t in targets]
+    dynamic = [i for i, name in enumerate(names) if _take_up_target(name)]
+    builder = _EquationsBuilder(n, len(targets), dynamic)
+    cols = HouseholdColumns(population, params)
+    family = None
+    for j in (i for i in range(len(targets)) if i not in dynamic):
+        if names[j].split(".")[0] != family:
+            cols.clear()  # the columns of the family written are dropped before the next is computed (memory)
+            family = names[j].split(".")[0]
+        builder.add(j, *next(design_columns(cols, [targets[j]])), d)
+    del cols
+    eq = builder.equations()
+    if not dynamic:
+        result = _solve(eq, d, names)
+        return result.weights, _take_up(claimants, result.weights, non_take_up, slope, {}), result
     take_up: dict[str, dict] = {}
     result = None
-    names = [t["statistic"] for t in targets]
-    # the scaled equations (one column per target) are kept in one column-major matrix: the columns that do not
-    # depend on take-up are written once, the allowance columns again every round
-    dynamic = [i for i, t in enumerate(targets) if t["statistic"].split(".")[0] in ("recipients", "spending")]
-    static = [i for i in range(len(targets)) if i not in dynamic]
-    Xs = np.empty((pop.n_households, len(targets)), order="F")
-    T = np.empty(len(targets))
-    scale = np.ones(len(targets))
-
-    def fill(columns: list[int], cols) -> None:
-        family = None
-        for j in columns:
-            if targets[j]["statistic"].split(".")[0] != family:
-                cols.clear()  # the columns of the family written are dropped before the next is computed (memory)
-                family = targets[j]["statistic"].split(".")[0]
-            x, value = next(design_columns(cols, [targets[j]]))
-            T[j] = value
-            scale[j] = abs(value) if value != 0 else max(float(np.abs(x) @ d), 1.0)
-            np.divide(x, scale[j], out=Xs[:, j])
-
-    if static:
-        fill(static, household_columns(sim_entitled))
+    w = d
     for _ in range(rounds):
         previous = {a: v["intercept"] for a, v in take_up.items()}
-        for a in ALLOWANCES:  # (the population carries the current weights w)
-            amounts, cw = sim_entitled.claimant_amounts(a, received=False)
-            pos = amounts > 0
-            take_up[a] = {"intercept": solve_intercept(amounts[pos].astype(float) / 12.0, cw[pos], non_take_up[a], slope,
-                                                       start=previous.get(a)), "slope": slope}
-        del amounts, cw, pos  # whole-population arrays: not kept through the round
-        _apply_take_up(sim_entitled, take_up)
-        if dynamic:
-            fill(dynamic, household_columns(sim_entitled))
-        elif result is not None:  # no target depends on take-up: the weights are final, take-up now follows them
-            break
+        take_up = _take_up(claimants, w, non_take_up, slope, previous)
+        paid = {}
+        for slot, j in enumerate(dynamic):  # the allowance columns after take-up
+            kind, allowance = names[j].split(".")
+            c = claimants[allowance]
+            if allowance not in paid:
+                paid[allowance] = c.received(take_up[allowance])
+            x = np.bincount(c.household, weights=paid[allowance] if kind == "spending" else paid[allowance] > 0, minlength=n)
+            eq.targets[j] = float(targets[j]["value"])
+            eq.scale[j] = _column_scale(x, eq.targets[j], d)
+            np.divide(x, eq.scale[j], out=eq.dense[:, slot])
+        del paid, x
         # warm start from the previous round (usually a few Newton steps); from zero when that does not settle fast
-        warm = _solve(Xs, T, scale, d, names, lam0=result.lam, max_iter=6) if result else None
-        result = warm if warm is not None and warm.max_relative_error < 1e-10 else _solve(Xs, T, scale, d, names)
+        warm = _solve(eq, d, names, lam0=result.lam, max_iter=6) if result else None
+        result = warm if warm is not None and warm.max_relative_error < 1e-10 else _solve(eq, d, names)
         w = result.weights
-        pop.households["weight"] = w
         if previous and all(abs(previous[a] - take_up[a]["intercept"]) < 1e-6 for a in ALLOWANCES):
             break
     return w, take_up, result
+
+
+def _take_up_target(name: str) -> bool:
+    """Whether the statistic ``name`` follows take-up (its column is written again every round)."""
+    family, _, allowance = name.partition(".")
+    if family in HouseholdColumns.AFTER_TAKE_UP:
+        if family not in TAKE_UP_TARGETS or allowance not in ALLOWANCES:
+            raise InputError(f"targets: {name} cannot be a calibration target (of the statistics that follow take-up, "
+                             f"only {', '.join(f'{k}.<allowance>' for k in TAKE_UP_TARGETS)} can)")
+        return True
+    return False
+
+
+def _take_up(claimants: dict[str, Claimants], w: np.ndarray, non_take_up: dict, slope: float, start: dict) -> dict:
+    """The take-up intercept of each allowance at the household weights ``w`` (Newton from ``start``)."""
+    return {a: {"intercept": solve_intercept(c.amount / 12.0, w[c.household], non_take_up[a], slope, start=start.get(a)),
+                "slope": slope} for a, c in claimants.items()}
 
 
 def design_columns(cols: dict, targets: list[dict]):
@@ -194,17 +346,3 @@ def design_columns(cols: dict, targets: list[dict]):
             yield np.asarray(cols[stat], dtype=float), float(t["value"])
         else:
             raise InputError(f"targets: unknown statistic {stat!r}; known: {', '.join(cols.names())}")
-
-
-def _apply_take_up(sim, take_up):
-    """Recompute the received amounts of a Simulation for new take-up parameters (the rules are not re-run)."""
-    from simlib.takeup import received
-
-    sim.reusable = False  # its results no longer follow from its parameters and take-up alone (simulate(reuse=))
-    draws = sim.structure  # the aanvrager's draw per unit, the huurder's per home (as in simulate)
-    for a in ("zorgtoeslag", "kindgebonden_budget", "kinderopvangtoeslag"):
-        t = take_up[a]
-        sim.units[a + "_ontvangen"] = received(sim.units[a].astype(float), draws.units["takeup_draw"], t["intercept"], t["slope"])
-    t = take_up["huurtoeslag"]
-    sim.homes["huurtoeslag_ontvangen"] = received(sim.homes["huurtoeslag"].astype(float), draws.homes["takeup_draw"], t["intercept"],
-                                                  t["slope"])

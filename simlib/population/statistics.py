@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from simlib.model import Population
+from simlib.parameters import ParameterSet
 from simlib.population.generate import TENURES, TYPES
 from simlib.simulate import ALLOWANCES, Simulation
 
@@ -31,12 +33,13 @@ class HouseholdColumns:
         "primary_income", "households_with", "recipients", "spending", "kot_children", "single_parent_children",
     )
 
-    def __init__(self, sim: Simulation):
-        self.sim = sim
+    AFTER_TAKE_UP = ("recipients", "spending", "kot_children")  # the families that need a simulation
+
+    def __init__(self, population: Population, params: ParameterSet, sim: Simulation | None = None):
+        self.sim, self.params = sim, params
         self._cache: dict[str, np.ndarray] = {}
         self._done: set[str] = set()
-        pop = sim.population
-        self.P, self.H, self.n = pop.persons, pop.households, pop.n_households
+        self.P, self.H, self.n = population.persons, population.households, population.n_households
         self.hh = self.P["household"]
         self.resident = ~self.P["elsewhere"]
 
@@ -62,7 +65,7 @@ class HouseholdColumns:
             family = name.split(".")[0]
             if family == "households" and name != "households":
                 family = "primary_income"
-            if family not in self.FAMILIES or family in self._done:
+            if family not in self.FAMILIES or family in self._done or (self.sim is None and family in self.AFTER_TAKE_UP):
                 raise KeyError(name)
             self._done.add(family)
             self._cache.update(getattr(self, f"_{family}")())
@@ -70,7 +73,7 @@ class HouseholdColumns:
 
     def names(self) -> list[str]:
         for f in self.FAMILIES:
-            if f not in self._done:
+            if f not in self._done and (self.sim is not None or f not in self.AFTER_TAKE_UP):
                 self._done.add(f)
                 self._cache.update(getattr(self, f"_{f}")())
         return sorted(self._cache)
@@ -132,7 +135,7 @@ class HouseholdColumns:
         P, H = self.P, self.H
         primary = np.isin(P["profile"], PRIMARY_PROFILES) & self.resident
         prim = np.bincount(self.hh, weights=np.where(primary, np.maximum(P["income"], 0.0), 0.0), minlength=self.n)
-        below_aow = self._reference_age() * 12 < self.sim.params.huurtoeslag.pensioengerechtigde_leeftijd
+        below_aow = self._reference_age() * 12 < self.params.huurtoeslag.pensioengerechtigde_leeftijd
         out = {"primary_income.total": prim}
         for name, sel in income_groups(H, below_aow).items():
             out[f"primary_income.{name}"] = lambda sel=sel: np.where(sel, prim, 0.0)
@@ -202,7 +205,7 @@ def income_groups(H, below_aow) -> dict[str, np.ndarray]:
 
 def household_columns(sim: Simulation) -> HouseholdColumns:
     """The lazily computed per-household statistic columns of a simulation."""
-    return HouseholdColumns(sim)
+    return HouseholdColumns(sim.population, sim.params, sim)
 
 
 def weighted_quantile(values, weights, q):
