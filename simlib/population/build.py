@@ -12,7 +12,7 @@ import yaml
 
 from simlib.errors import InputError
 from simlib.io import write_atomic, write_text_atomic
-from simlib.memory import for_population
+from simlib.memory import for_population, release_freed_memory
 from simlib.model import Population
 from simlib.parameters import SUPPORTED_YEARS, load_parameters
 from simlib.population.calibrate import calibrate, entitled_claimants
@@ -51,7 +51,11 @@ def _calibrated(pop: Population, year: int, say) -> Population:
     """Solve take-up and weights of ``pop`` against the calibration targets of ``year`` (design weights = current)."""
     t1 = time.perf_counter()
     params = load_parameters(year)
+    # between the steps the heap's free memory is handed back (simlib.memory): the arrays of one step do not fit the
+    # holes the previous one left, and kept, they add to the peak (whole country: 4.4 -> 4.0 GB, no slower)
+    release_freed_memory()
     claimants = entitled_claimants(pop, params)
+    release_freed_memory()
     say(f"baseline entitlement {year} in {time.perf_counter() - t1:.1f} s")
     targets = [t for t in load_targets(year)["targets"] if t["role"] == "calibration"]
     tu = assumptions()["take_up"]

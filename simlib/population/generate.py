@@ -62,6 +62,12 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
 
     The result is not yet calibrated: see :func:`simlib.population.build_population`.
     """
+    # (the draws' intermediate arrays, 1 GB for the whole country, are gone before the tables are checked)
+    return Population.from_columns(year, *_draw_columns(year, n_households, seed))
+
+
+def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, dict]:
+    """The persons, households and relations of :func:`generate`, as columns."""
     A = assumptions()
     U = uprating()
     p = load_parameters(year)
@@ -417,4 +423,4 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
         "tenure": tenure.astype(np.int8),
         "extra_member": extra.astype(np.int8),
     }
-    return Population.from_columns(year, persons, households, relations)
+    return persons, households, relations

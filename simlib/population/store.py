@@ -38,6 +38,7 @@ def _sha256(path: Path) -> str:
 def save_population(pop: Population, directory: str | Path) -> None:
     """Write the population to ``directory`` (created if needed); each file is replaced atomically."""
     directory = Path(directory)
+    release_freed_memory()  # Arrow's buffers come from its own pool: the heap's free memory would only add to the peak
     P = dict(pop.persons)
     pid = P["person_id"]
     for col in REFERENCES:
