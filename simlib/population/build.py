@@ -61,16 +61,17 @@ def _calibrated(pop: Population, year: int, say) -> Population:
     tu = assumptions()["take_up"]
     t2 = time.perf_counter()
     weights, take_up, result = calibrate(pop, params, claimants, targets, tu["non_take_up"], tu["slope"])
+    p99 = result.weight_ratio_p99
     say(
         f"calibrated {len(targets)} targets of {year} in {time.perf_counter() - t2:.1f} s "
-        f"(max relative error {result.max_relative_error:.1e}, 99th percentile weight ratio {result.weight_ratio_p99:.2f})"
+        f"(max relative error {result.max_relative_error:.1e}, 99th percentile weight ratio {p99:.2f})"
     )
     pop.households["weight"] = weights
     pop.meta["take_up"] = take_up
     pop.meta.setdefault("calibration", {})[str(year)] = {
         "converged": result.converged,
         "max_relative_error": result.max_relative_error,
-        "weight_ratio_p99": result.weight_ratio_p99,
+        "weight_ratio_p99": p99,
         "targets": len(targets),
     }
     return pop

@@ -35,9 +35,14 @@ class CalibrationResult:
     achieved: dict[str, float]
     converged: bool
     max_relative_error: float
-    weight_ratio_p99: float
     iterations: int
+    design_weights: np.ndarray
     lam: np.ndarray | None = None  # the Lagrange multipliers
+
+    @property
+    def weight_ratio_p99(self) -> float:
+        """The 99th percentile of calibrated over design weight."""
+        return float(np.quantile(self.weights / self.design_weights, 0.99))
 
 
 MAX_PATTERNS = 4096  # more distinct patterns of 0/1 columns than this: those columns are kept in full instead
@@ -209,14 +214,13 @@ def _solve(eq: Equations, d: np.ndarray, names: list[str], tol: float = 1e-10, l
         H = H if H_new is None else H_new
     achieved = xw * eq.scale
     rel = np.abs(achieved - eq.targets) / eq.scale
-    ratio = w / d
     return CalibrationResult(
         weights=w,
         achieved={n: float(a) for n, a in zip(names, achieved)},
         converged=bool(rel.max() < 1e-6),
         max_relative_error=float(rel.max()),
-        weight_ratio_p99=float(np.quantile(ratio, 0.99)),
         iterations=it,
+        design_weights=d,
         lam=lam,
     )
 

@@ -44,8 +44,9 @@ class HouseholdColumns:
         self.resident = ~self.P["elsewhere"]
 
     def clear(self) -> None:
-        """Forget the columns computed so far (they are computed again when asked for)."""
-        self._cache.clear()
+        """Forget the columns computed so far (they are computed again when asked for); the pieces several families
+        share (the reference person's age) are kept."""
+        self._cache = {k: v for k, v in self._cache.items() if k.startswith("_")}
         self._done.clear()
 
     def __contains__(self, name: str) -> bool:
