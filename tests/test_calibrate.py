@@ -110,3 +110,16 @@ def test_entitled_claimants_in_blocks_equal_one_run(default, monkeypatch):
         np.testing.assert_array_equal(c.amount, amount[rows])
         np.testing.assert_array_equal(c.household, rows if per_home else sim.units["household"][rows])
         np.testing.assert_array_equal(c.draw, (sim.structure.homes if per_home else sim.structure.units)["takeup_draw"][rows])
+
+
+def test_more_yes_no_columns_than_a_pattern_code_holds():
+    """70 categories of one margin: 64 of their columns fit a household's pattern code, the other 6 are kept in
+    full; the result is the classic raking of one margin, each category scaled to its target."""
+    rng = np.random.default_rng(8)
+    n = 30_000
+    a = rng.integers(0, 70, n)
+    d = rng.uniform(50, 150, n)
+    X = (a[:, None] == np.arange(70)).astype(float)
+    targets = rng.uniform(0.8, 1.2, 70) * np.bincount(a, weights=d, minlength=70)
+    result = C.entropy_calibration(X, targets, d, [f"t{i}" for i in range(70)])
+    np.testing.assert_allclose(result.weights, d * (targets / np.bincount(a, weights=d, minlength=70))[a], rtol=1e-9)

@@ -66,8 +66,9 @@ class Equations:
 
 class _EquationsBuilder:
     """Collects the columns of :class:`Equations` one at a time: a 0/1 column becomes a bit of each household's
-    pattern code, another column is kept (scaled). The columns listed in ``dynamic`` are kept in full and written
-    again by :meth:`Equations`' owner whenever they change (the allowance columns, which depend on take-up)."""
+    pattern code (64 bits; further 0/1 columns are kept in full), another column is kept (scaled). The columns listed
+    in ``dynamic`` (the allowance columns, which follow take-up) get a full column each, which the caller writes
+    whenever they change."""
 
     def __init__(self, n: int, k: int, dynamic: list[int]):
         self.n, self.k, self.dynamic = n, k, list(dynamic)
@@ -80,7 +81,7 @@ class _EquationsBuilder:
     def add(self, j: int, x: np.ndarray, target: float, d: np.ndarray) -> None:
         self.targets[j] = target
         self.scale[j] = _column_scale(x, target, d)
-        if len(self.bits) < 63 and bool(((x == 0) | (x == 1)).all()):
+        if len(self.bits) < 64 and bool(((x == 0) | (x == 1)).all()):
             self.bits[j] = len(self.bits)
             self.code |= x.astype(np.uint64) << np.uint64(self.bits[j])
         else:
