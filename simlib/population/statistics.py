@@ -25,7 +25,8 @@ class HouseholdColumns:
     ``cols["tenure.koop"]`` computes the family ``tenure`` once; only the families that are asked for are built, so
     calibrating the full population does not hold every column in memory. A family keeps what its columns share (a
     household's size, its primary income, a group mask) and derives each column when it is asked for: the whole
-    country's columns are 67 MB each, and the family of primary incomes alone has nine.
+    country's columns are 67 MB each, and the family of primary incomes alone has nine. Without a simulation only the
+    columns of the population itself are there (not those of the allowances: ``AFTER_TAKE_UP``).
     """
 
     FAMILIES = (
