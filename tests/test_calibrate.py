@@ -95,7 +95,7 @@ def test_households_grouped_by_pattern_give_the_exact_calibration(monkeypatch):
 
 def test_a_take_up_statistic_other_than_recipients_or_spending_is_refused(default):
     with pytest.raises(InputError, match="kot_children.total cannot be a calibration target"):
-        C.calibrate(default, load_parameters(2020), {}, [{"statistic": "kot_children.total", "value": 1.0}], {}, 0.8)
+        C.calibration_equations(default, load_parameters(2020), [{"statistic": "kot_children.total", "value": 1.0}])
 
 
 def test_entitled_claimants_in_blocks_equal_one_run(default, monkeypatch):

@@ -54,14 +54,18 @@ class Equations:
     """The scaled calibration equations ``X / scale`` (one row per household, one column per target) and ``T``.
 
     Row i of ``X / scale`` is ``patterns[cell[i]]`` in the 0/1 columns and ``dense[i]`` in ``dense_columns``
-    (``patterns`` is zero there)."""
+    (``patterns`` is zero there). The columns that follow take-up (``dynamic``) are the first full columns, written by
+    :func:`calibrate` every round."""
 
+    names: list[str]  # the targets' statistics
+    design: np.ndarray  # d, the design weights
     targets: np.ndarray  # T
     scale: np.ndarray  # each equation is divided by its target (or, for a zero target, by the size of its column)
     cell: np.ndarray  # (n,) int32: the pattern of each household
     patterns: np.ndarray  # (patterns, k)
     dense: np.ndarray  # (n, len(dense_columns)), column-major
     dense_columns: np.ndarray
+    dynamic: list[int]
 
 
 class _EquationsBuilder:
@@ -70,17 +74,18 @@ class _EquationsBuilder:
     in ``dynamic`` (the allowance columns, which follow take-up) get a full column each, which the caller writes
     whenever they change."""
 
-    def __init__(self, n: int, k: int, dynamic: list[int]):
-        self.n, self.k, self.dynamic = n, k, list(dynamic)
-        self.targets = np.zeros(k)
-        self.scale = np.ones(k)
-        self.code = np.zeros(n, dtype=np.uint64)
+    def __init__(self, names: list[str], d: np.ndarray, dynamic: list[int]):
+        self.names, self.d, self.dynamic = list(names), d, list(dynamic)
+        self.n, self.k = len(d), len(names)
+        self.targets = np.zeros(self.k)
+        self.scale = np.ones(self.k)
+        self.code = np.zeros(self.n, dtype=np.uint64)
         self.bits: dict[int, int] = {}  # 0/1 column -> its bit in the code
         self.full: dict[int, np.ndarray] = {}  # other columns (scaled)
 
-    def add(self, j: int, x: np.ndarray, target: float, d: np.ndarray) -> None:
+    def add(self, j: int, x: np.ndarray, target: float) -> None:
         self.targets[j] = target
-        self.scale[j] = _column_scale(x, target, d)
+        self.scale[j] = _column_scale(x, target, self.d)
         if len(self.bits) < 64 and bool(((x == 0) | (x == 1)).all()):
             self.bits[j] = len(self.bits)
             self.code |= x.astype(np.uint64) << np.uint64(self.bits[j])
@@ -106,7 +111,8 @@ class _EquationsBuilder:
         for slot, j in enumerate(columns):
             if j in self.full:
                 dense[:, slot] = self.full.pop(j)
-        return Equations(self.targets, self.scale, cell, patterns, dense, np.array(columns, dtype=np.intp))
+        return Equations(self.names, self.d, self.targets, self.scale, cell, patterns, dense, np.array(columns, dtype=np.intp),
+                         self.dynamic)
 
 
 def entropy_calibration(X: np.ndarray, targets: np.ndarray, d: np.ndarray, names: list[str], tol: float = 1e-10) -> CalibrationResult:
@@ -117,10 +123,10 @@ def entropy_calibration(X: np.ndarray, targets: np.ndarray, d: np.ndarray, names
     """
     if X.shape[1] != len(targets):
         raise InputError("calibration: the number of columns and targets differ")
-    builder = _EquationsBuilder(X.shape[0], X.shape[1], [])
+    builder = _EquationsBuilder(names, d, [])
     for j in range(X.shape[1]):
-        builder.add(j, np.asarray(X[:, j], dtype=float), float(targets[j]), d)
-    return _solve(builder.equations(), d, names, tol)
+        builder.add(j, np.asarray(X[:, j], dtype=float), float(targets[j]))
+    return _solve(builder.equations(), tol)
 
 
 def _column_scale(x: np.ndarray, target: float, d: np.ndarray) -> float:
@@ -129,7 +135,7 @@ def _column_scale(x: np.ndarray, target: float, d: np.ndarray) -> float:
     return abs(target) if target != 0 else max(float(np.abs(x) @ d), 1.0)
 
 
-def _dual(eq: Equations, d: np.ndarray, lam: np.ndarray, hessian: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+def _dual(eq: Equations, lam: np.ndarray, hessian: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """At ``lam``, in one pass over the households: the weights w = d exp(X lam), the sums X'w and (with
     ``hessian``) the Hessian of the dual X' diag(w) X, X the scaled equations.
 
@@ -137,7 +143,7 @@ def _dual(eq: Equations, d: np.ndarray, lam: np.ndarray, hessian: bool = True) -
     the 0/1 part of X'w is patterns' s and of the Hessian patterns' diag(s) patterns; the full columns add their
     own sums, their own Hessian block (BLAS) and the cross block patterns' M. Each chunk of rows is read once,
     while it is in the cache."""
-    P, D, cols = eq.patterns, eq.dense, eq.dense_columns
+    P, D, cols, d = eq.patterns, eq.dense, eq.dense_columns, eq.design
     n, kd, n_p = len(eq.cell), len(cols), len(P)
     eta_p = P @ lam
     lam_d = lam[cols]
@@ -175,8 +181,7 @@ def _dual(eq: Equations, d: np.ndarray, lam: np.ndarray, hessian: bool = True) -
     return w, xw, H
 
 
-def _solve(eq: Equations, d: np.ndarray, names: list[str], tol: float = 1e-10, lam0: np.ndarray | None = None,
-           max_iter: int = 100) -> CalibrationResult:
+def _solve(eq: Equations, tol: float = 1e-10, lam0: np.ndarray | None = None, max_iter: int = 100) -> CalibrationResult:
     """The Newton iterations of :func:`entropy_calibration` on the scaled equations ``eq``. Each candidate point
     costs one pass over the households (:func:`_dual`), which gives the next Newton system as well when the point
     is accepted.
@@ -185,9 +190,10 @@ def _solve(eq: Equations, d: np.ndarray, names: list[str], tol: float = 1e-10, l
     following steps (chord steps: a pass without the Hessian costs less), and computed again only when a step
     does not at least quarter the largest error. The sums, and so the solution, are exact either way."""
     t = eq.targets / eq.scale
+    d = eq.design
     chord = lam0 is not None
     lam = np.zeros(len(t)) if lam0 is None else lam0.copy()
-    w, xw, H = _dual(eq, d, lam)
+    w, xw, H = _dual(eq, lam)
     f = w.sum() - t @ lam
     it = 0
     for it in range(1, max_iter + 1):
@@ -201,7 +207,7 @@ def _solve(eq: Equations, d: np.ndarray, names: list[str], tol: float = 1e-10, l
         alpha = 1.0
         while alpha > 1e-8:
             new = lam + alpha * step
-            w_new, xw_new, H_new = _dual(eq, d, new, hessian=not chord)
+            w_new, xw_new, H_new = _dual(eq, new, hessian=not chord)
             f_new = w_new.sum() - t @ new
             # (a chord step near the solution changes f by less than its rounding: then a smaller error decides)
             if f_new <= f + 1e-4 * alpha * (g @ step) or (chord and np.max(np.abs(xw_new - t)) < error):
@@ -210,14 +216,14 @@ def _solve(eq: Equations, d: np.ndarray, names: list[str], tol: float = 1e-10, l
         else:  # no decrease along the Newton direction: rounding noise, the solution is as good as it gets
             break
         if chord and np.max(np.abs(xw_new - t)) > error / 4:  # slow: the Newton system of the new point
-            w_new, xw_new, H_new = _dual(eq, d, new)
+            w_new, xw_new, H_new = _dual(eq, new)
         lam, w, xw, f = new, w_new, xw_new, f_new
         H = H if H_new is None else H_new
     achieved = xw * eq.scale
     rel = np.abs(achieved - eq.targets) / eq.scale
     return CalibrationResult(
         weights=w,
-        achieved={n: float(a) for n, a in zip(names, achieved)},
+        achieved={n: float(a) for n, a in zip(eq.names, achieved)},
         converged=bool(rel.max() < 1e-6),
         max_relative_error=float(rel.max()),
         iterations=it,
@@ -266,31 +272,38 @@ def entitled_claimants(population: Population, params: ParameterSet) -> dict[str
 TAKE_UP_TARGETS = ("recipients", "spending")  # statistics that follow take-up: recipients.<allowance>, spending.<allowance>
 
 
-def calibrate(population: Population, params: ParameterSet, claimants: dict[str, Claimants], targets: list[dict],
-              non_take_up: dict, slope: float, rounds: int = 20):
-    """Solve take-up intercepts and household weights together.
-
-    ``population`` carries the design weights; ``claimants`` are its entitled claimants under ``params``
-    (:func:`entitled_claimants`); ``targets`` the calibration targets (``statistic``, ``value``). Returns (weights,
-    take_up parameters, CalibrationResult). When no target depends on take-up (a year calibrated on its household
-    structure only) the weights are solved once and take-up follows them.
-    """
-    d = population.households["weight"].copy()
-    n = population.n_households
+def calibration_equations(population: Population, params: ParameterSet, targets: list[dict]) -> Equations:
+    """The calibration equations of ``targets`` (``statistic``, ``value``) on ``population``, whose weights are the
+    design weights. The columns that follow take-up (``recipients.<allowance>``, ``spending.<allowance>``) are left
+    to :func:`calibrate`; the others are computed here, a family at a time, from the population alone (``params``
+    gives the AOW age), so the population is not needed afterwards."""
     names = [t["statistic"] for t in targets]
     dynamic = [i for i, name in enumerate(names) if _take_up_target(name)]
-    builder = _EquationsBuilder(n, len(targets), dynamic)
+    builder = _EquationsBuilder(names, population.households["weight"].copy(), dynamic)
+    for j in dynamic:
+        builder.targets[j] = float(targets[j]["value"])
     cols = HouseholdColumns(population, params)
     family = None
     for j in (i for i in range(len(targets)) if i not in dynamic):
         if names[j].split(".")[0] != family:
             cols.clear()  # the columns of the family written are dropped before the next is computed (memory)
             family = names[j].split(".")[0]
-        builder.add(j, *next(design_columns(cols, [targets[j]])), d)
+        builder.add(j, *next(design_columns(cols, [targets[j]])))
     del cols
-    eq = builder.equations()
-    if not dynamic:
-        result = _solve(eq, d, names)
+    return builder.equations()
+
+
+def calibrate(eq: Equations, claimants: dict[str, Claimants], non_take_up: dict, slope: float, rounds: int = 20):
+    """Solve take-up intercepts and household weights together.
+
+    ``eq`` are the calibration equations (:func:`calibration_equations`), ``claimants`` the entitled claimants of
+    the same population (:func:`entitled_claimants`). Returns (weights, take_up parameters, CalibrationResult). When
+    no target depends on take-up (a year calibrated on its household structure only) the weights are solved once and
+    take-up follows them.
+    """
+    d, n = eq.design, len(eq.design)
+    if not eq.dynamic:
+        result = _solve(eq)
         return result.weights, _take_up(claimants, result.weights, non_take_up, slope, {}), result
     take_up: dict[str, dict] = {}
     result = None
@@ -299,19 +312,18 @@ def calibrate(population: Population, params: ParameterSet, claimants: dict[str,
         previous = {a: v["intercept"] for a, v in take_up.items()}
         take_up = _take_up(claimants, w, non_take_up, slope, previous)
         paid = {}
-        for slot, j in enumerate(dynamic):  # the allowance columns after take-up
-            kind, allowance = names[j].split(".")
+        for slot, j in enumerate(eq.dynamic):  # the allowance columns after take-up
+            kind, allowance = eq.names[j].split(".")
             c = claimants[allowance]
             if allowance not in paid:
                 paid[allowance] = c.received(take_up[allowance])
             x = np.bincount(c.household, weights=paid[allowance] if kind == "spending" else paid[allowance] > 0, minlength=n)
-            eq.targets[j] = float(targets[j]["value"])
             eq.scale[j] = _column_scale(x, eq.targets[j], d)
             np.divide(x, eq.scale[j], out=eq.dense[:, slot])
         del paid, x
         # warm start from the previous round (usually a few Newton steps); from zero when that does not settle fast
-        warm = _solve(eq, d, names, lam0=result.lam, max_iter=6) if result else None
-        result = warm if warm is not None and warm.max_relative_error < 1e-10 else _solve(eq, d, names)
+        warm = _solve(eq, lam0=result.lam, max_iter=6) if result else None
+        result = warm if warm is not None and warm.max_relative_error < 1e-10 else _solve(eq)
         w = result.weights
         if previous and all(abs(previous[a] - take_up[a]["intercept"]) < 1e-6 for a in ALLOWANCES):
             break

@@ -120,6 +120,7 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
         hosts = R("extra_hosts", k).choice(n, size=count, replace=False, p=host_p / host_p.sum())
         extra[hosts] = k
         free[hosts] = False
+    del host_p, free
 
     # women's shelter: a woman (with children in some cases) whose spouse may live elsewhere
     sh = A["shelter"]
@@ -225,7 +226,7 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
     business = lodger & (R("s18").random(n_p) < om["lodger_business_contract"])
     requests = R("s19").random(n_p) < A["requests_exception"]["value"]
     in_shelter = is_head & shelter[hh]
-    del kind_of
+    del kind_of, m, u, urows, long_term, pens, step, married, n_kids, n_others, is_other, is_extra, spouse_elsewhere
 
     # --- work profile, hours, income ---
     sba = A["status_by_age"]
@@ -380,7 +381,9 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
     cprice[users] = np.round(maxp * np.clip(mean_rel + sd_rel * R("s38").standard_normal(n_p)[users], 0.5, 2.0), 2)
     del users, t_u, young_u, mean_hours, maxp, mean_rel, sd_rel
     hours_worked = np.where(adult, hours, np.nan)
-    del hours
+    # (what is left of the draws' household-level arrays and masks: 0.7 GB for the whole country)
+    del hours, adult, partner_row, head_row, has_partner, head_age, young, use, school, parents_work, sel, is_partner
+    del is_kid, shelter, owner, couple
     refs = {"spouse": spouse, "cohabitant": cohabitant, "pension_partner": pension_partner, "partner_last_year": partner_last_year,
             "parent1": parent1, "parent2": parent2}
 
