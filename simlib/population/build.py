@@ -18,7 +18,6 @@ from simlib.parameters import SUPPORTED_YEARS, load_parameters
 from simlib.population.calibrate import Equations, calibrate, calibration_equations, entitled_claimants
 from simlib.population.generate import DATA, assumptions, generate, national_households
 from simlib.population.store import load_population, save_population
-from simlib.threads import parallel_map
 
 DEFAULT_DIR = DATA / "synthetic" / "default"
 CACHE_DIR = DATA / "cache"
@@ -125,14 +124,13 @@ def build_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, s
         weights, meta = cached
         pop = _generated(year, n_households, seed, say)
     else:
-        # 2020 first, of which only its equations and claimants are kept; its calibration is then solved on one
-        # thread while the target year is generated on the other (whole country: 30 s -> 17 s for the two)
+        # 2020 first, of which only its equations and claimants are kept while its calibration is solved
         prepared = _prepared(_generated(CALIBRATION_YEAR, n_households, seed, say), CALIBRATION_YEAR, say)
-        (weights, take_up, info), pop = parallel_map(lambda job: job(), (
-            lambda: _solved(*prepared, CALIBRATION_YEAR, say), lambda: _generated(year, n_households, seed, say)))
+        weights, take_up, info = _solved(*prepared, CALIBRATION_YEAR, say)
         del prepared
         meta.update(take_up=take_up, calibration={str(CALIBRATION_YEAR): info})
         _save_calibration(weights, meta, seed)
+        pop = _generated(year, n_households, seed, say)
     pop.households["weight"] = weights * (national_households(year) / national_households(CALIBRATION_YEAR))
     pop.meta = dict(meta, year=year)
     return _calibrated(pop, year, say)
