@@ -93,15 +93,12 @@ class _EquationsBuilder:
             self.full[j] = x / self.scale[j]
 
     def equations(self) -> Equations:
-        codes = np.zeros(1, dtype=np.uint64)
-        cell = np.zeros(self.n, dtype=np.int32)
-        if self.bits:
-            cell, codes = pd.factorize(self.code)  # in order of first appearance: deterministic
-            if len(codes) > MAX_PATTERNS:
-                for j, b in self.bits.items():
-                    self.full[j] = ((self.code >> np.uint64(b)) & np.uint64(1)) / self.scale[j]
-                self.bits, codes, cell = {}, np.zeros(1, dtype=np.uint64), np.zeros(self.n, dtype=np.int32)
-            cell = cell.astype(np.int32)
+        cell, codes = pd.factorize(self.code)  # in order of first appearance: deterministic
+        if len(codes) > MAX_PATTERNS:  # too many: the 0/1 columns are kept in full, every household in one pattern
+            for j, b in self.bits.items():
+                self.full[j] = ((self.code >> np.uint64(b)) & np.uint64(1)) / self.scale[j]
+            self.bits, cell, codes = {}, np.zeros(self.n, dtype=np.intp), np.zeros(1, dtype=np.uint64)
+        cell = cell.astype(np.int32)
         self.code = None
         patterns = np.zeros((len(codes), self.k))
         for j, b in self.bits.items():
@@ -167,14 +164,13 @@ def _dual(eq: Equations, lam: np.ndarray, hessian: bool = True) -> tuple[np.ndar
             if hessian:
                 xsw = (xs * wc[:, None]).T  # (kd, rows), C-contiguous
                 H_dd += xsw @ xs
-                if n_p > 1:
-                    M += np.bincount((slot + c).ravel(), weights=xsw.ravel(), minlength=kd * n_p)
+                M += np.bincount((slot + c).ravel(), weights=xsw.ravel(), minlength=kd * n_p)
     xw = P.T @ s
     xw[cols] += xw_d
     if not hessian:
         return w, xw, None
     H = P.T @ (P * s[:, None])
-    cross = P.T @ M.reshape(kd, n_p).T if n_p > 1 else np.outer(P[0], xw_d)  # (k, kd)
+    cross = P.T @ M.reshape(kd, n_p).T  # (k, kd)
     H[:, cols] += cross
     H[cols, :] += cross.T
     H[np.ix_(cols, cols)] += H_dd
