@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 import simlib
-from simlib.household import parse_household, to_population
-from simlib.simulate import simulate
+from simlib.engine.household import parse_household, to_population
+from simlib.engine.simulate import simulate
 
 EXAMPLE = json.loads((Path(__file__).resolve().parents[1] / "examples" / "couple_childcare.json").read_text())
 
@@ -53,7 +53,7 @@ def naive_reference(n: int = 1000) -> None:
     """The same rules household by household in a Python loop (each a population of one), against one vectorised
     run over the default population: equal results, and the speed-up per household."""
     from simlib.population.build import cached_population
-    from simlib.structure import slice_households
+    from simlib.engine.structure import slice_households
 
     pop = cached_population(2024)
     p = simlib.load_parameters(2024)

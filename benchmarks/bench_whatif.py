@@ -12,7 +12,7 @@ import statistics
 import sys
 import time
 
-from simlib.whatif import WhatIf
+from simlib.analysis.whatif import WhatIf
 
 SETTINGS = [
     {"vermogensgrens_huurtoeslag": 60_000},
@@ -36,7 +36,7 @@ def main() -> None:
             times.append(engine.evaluate(s)["seconds"])
         print(f"  {s}: first {times[0] * 1e3:.0f} ms, then median {statistics.median(times[1:]) * 1e3:.0f} ms")
     try:
-        from simlib.whatif_panel import WhatIfPanel
+        from simlib.face.whatif_panel import WhatIfPanel
     except ImportError:
         return
     panel = WhatIfPanel(engine)

@@ -100,14 +100,14 @@ def bundled() -> dict:
 
 
 def _scenarios():
-    from simlib.scenario import list_scenarios, load_scenario
+    from simlib.parameters.scenario import list_scenarios, load_scenario
 
     return [(p.stem, load_scenario(p)) for p in list_scenarios() if not p.stem.startswith("baseline-")]
 
 
 def simulations() -> dict:
     import simlib
-    from simlib.scenario import current_law
+    from simlib.parameters.scenario import current_law
 
     out = {}
     for year in (2020, 2024):
@@ -126,8 +126,8 @@ def simulations() -> dict:
 
 def years() -> dict:
     import simlib
-    from simlib.repayments.model import Levers, draw_events, simulate_year, summarise
-    from simlib.scenario import current_law, load_scenario
+    from simlib.analysis.repayments.model import Levers, draw_events, simulate_year, summarise
+    from simlib.parameters.scenario import current_law, load_scenario
 
     pop = simlib.default_population(2020)
     d = Digest()
@@ -183,7 +183,7 @@ def households() -> dict:
 
 def whatif() -> dict:
     import simlib
-    from simlib.whatif import WhatIf
+    from simlib.analysis.whatif import WhatIf
 
     engine = WhatIf(simlib.default_population(2024), 2024)
     d = Digest()
@@ -199,7 +199,7 @@ def whatif() -> dict:
 def uitvoeringstoetsen() -> dict:
     from datetime import date
 
-    from simlib.cli import main
+    from simlib.face.cli import main
 
     with tempfile.TemporaryDirectory() as tmp:
         main(["complexity", "--all", "--out", tmp, "--decision-date", date(2026, 7, 1).isoformat()])

@@ -86,7 +86,7 @@ def builds() -> None:
                        (2025, "with the 2020 calibration of the same size and seed cached: generate and rake 2025, write")):
         out = Path(f"out/bench-build-{year}")
         t = time.perf_counter()
-        res = subprocess.run(["/usr/bin/time", "-v", PY, "-m", "simlib.cli", "population", "build", "--year", str(year),
+        res = subprocess.run(["/usr/bin/time", "-v", PY, "-m", "simlib.face.cli", "population", "build", "--year", str(year),
                               "--households", "8374404", "--out", str(out)], capture_output=True, text=True, check=True)
         peak = next((int(line.split()[-1]) / 1e6 for line in res.stderr.splitlines() if "Maximum resident" in line), float("nan"))
         print(f"build the whole country, {year} ({what}): {time.perf_counter() - t:.0f} s, peak {peak:.1f} GB")

@@ -10,15 +10,15 @@ year) and :func:`load_population`. The heavier ones (pandas, pyarrow, plotly) ar
 """
 
 from simlib.errors import InputError, ParameterError, SimlibError
-from simlib.household import calculate_household, household_sweep
+from simlib.engine.household import calculate_household, household_sweep
 from simlib.parameters import SUPPORTED_YEARS, load_parameters
-from simlib.simulate import ALLOWANCES, simulate
+from simlib.engine.simulate import ALLOWANCES, simulate
 
 __version__ = "0.1.0"
 
 _LAZY = {
-    "compare": ("simlib.compare", "compare"),
-    "load_scenario": ("simlib.scenario", "load_scenario"),
+    "compare": ("simlib.analysis.compare", "compare"),
+    "load_scenario": ("simlib.parameters.scenario", "load_scenario"),
     "default_population": ("simlib.population.build", "cached_population"),
     "load_population": ("simlib.population.store", "load_population"),
 }

@@ -8,7 +8,7 @@ from simlib.parameters import load_parameters
 from simlib.population import calibrate as C
 from simlib.population.build import DEFAULT_DIR
 from simlib.population.store import load_population
-from simlib.simulate import simulate
+from simlib.engine.simulate import simulate
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ import sys
 import numpy as np
 import pytest
 
-from simlib.compare import compare
+from simlib.analysis.compare import compare
 from simlib.population.build import DEFAULT_DIR
 from simlib.population.store import load_population
 from simlib.rules.partner import MINDERJARIG_KIND
-from simlib.scenario import load_scenario
+from simlib.parameters.scenario import load_scenario
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_decoupling_hours_in_2022_costs_money_and_creates_no_losers(pop):
 
 
 def test_summary_contract_and_report(tmp_path, pop):
-    from simlib.impact_report import write_comparison
+    from simlib.face.impact_report import write_comparison
 
     c = run("vermogenstoets-geleidelijke-afbouw", pop, seeds=2)
     s = c.summary
@@ -100,11 +100,11 @@ def test_summary_contract_and_report(tmp_path, pop):
 
 def test_cli_compare(tmp_path):
     out = tmp_path / "cmp"
-    res = subprocess.run([sys.executable, "-m", "simlib.cli", "compare", "scenarios/huurgrens-als-aftopping.yaml", "--out", str(out),
+    res = subprocess.run([sys.executable, "-m", "simlib.face.cli", "compare", "scenarios/huurgrens-als-aftopping.yaml", "--out", str(out),
                           "--population", str(DEFAULT_DIR), "--year", "2020", "--seeds", "0", "--repayment-runs", "1"], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert json.loads((out / "summary.json").read_text())["losers"] == 0
-    bad = subprocess.run([sys.executable, "-m", "simlib.cli", "compare", str(tmp_path / "missing.yaml"), "--out", str(tmp_path / "x")],
+    bad = subprocess.run([sys.executable, "-m", "simlib.face.cli", "compare", str(tmp_path / "missing.yaml"), "--out", str(tmp_path / "x")],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "scenario file not found" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "x").exists()
@@ -113,9 +113,9 @@ def test_cli_compare(tmp_path):
 def test_no_interval_built_by_default_for_a_large_population(pop, monkeypatch, tmp_path):
     """Above AUTO_INTERVAL_MAX_HOUSEHOLDS the default builds no further populations (for the whole country each is a
     build of minutes and 12 GB): the summary and the report say that there is no interval and why."""
-    import simlib.compare as compare_module
+    import simlib.analysis.compare as compare_module
     import simlib.population.build as build
-    from simlib.impact_report import write_comparison
+    from simlib.face.impact_report import write_comparison
 
     def no_build(*a, **k):
         raise AssertionError("a further population was built")

@@ -6,16 +6,16 @@ from datetime import date
 import numpy as np
 import pytest
 
-from simlib.cli import main
-from simlib.complexity import assess, load_thresholds, rate
-from simlib.complexity.indicators import earliest_start, fraud_gain
+from simlib.face.cli import main
+from simlib.analysis.complexity import assess, load_thresholds, rate
+from simlib.analysis.complexity.indicators import earliest_start, fraud_gain
 from simlib.errors import InputError
-from simlib.household import parse_household, to_population
+from simlib.engine.household import parse_household, to_population
 from simlib.parameters import load_parameters
 from simlib.population.build import cached_population
 from simlib.rules.partner import MINDERJARIG_KIND
-from simlib.scenario import current_law, list_scenarios, load_scenario
-from simlib.simulate import ALLOWANCES, simulate
+from simlib.parameters.scenario import current_law, list_scenarios, load_scenario
+from simlib.engine.simulate import ALLOWANCES, simulate
 
 YEAR = 2024
 

@@ -53,7 +53,7 @@ def test_year_without_parameters():
 
 
 def run_cli(args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "simlib.cli", *args], input=stdin, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "simlib.face.cli", *args], input=stdin, capture_output=True, text=True)
 
 
 def test_cli_household_from_stdin():

@@ -16,7 +16,7 @@ from simlib.population.build import DEFAULT_DIR, build_population, load_targets
 from simlib.population.generate import generate
 from simlib.population.store import load_population, save_population
 from simlib.population.validate import validation_table
-from simlib.simulate import simulate
+from simlib.engine.simulate import simulate
 
 
 @pytest.fixture(scope="module")
@@ -125,14 +125,14 @@ def test_targets_have_sources():
 
 
 def test_cli_validate_and_run(tmp_path):
-    res = subprocess.run([sys.executable, "-m", "simlib.cli", "population", "validate", "--out", str(tmp_path / "v.csv")], capture_output=True, text=True)
+    res = subprocess.run([sys.executable, "-m", "simlib.face.cli", "population", "validate", "--out", str(tmp_path / "v.csv")], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert "Validation targets (kept out of the fit" in res.stdout and (tmp_path / "v.csv").exists()
-    res = subprocess.run([sys.executable, "-m", "simlib.cli", "run", "--out", str(tmp_path / "run")], capture_output=True, text=True)
+    res = subprocess.run([sys.executable, "-m", "simlib.face.cli", "run", "--out", str(tmp_path / "run")], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["allowances"]["huurtoeslag"]["spending"] == pytest.approx(4.0e9, rel=0.02)
-    bad = subprocess.run([sys.executable, "-m", "simlib.cli", "run", "--population", str(tmp_path / "nope")], capture_output=True, text=True)
+    bad = subprocess.run([sys.executable, "-m", "simlib.face.cli", "run", "--population", str(tmp_path / "nope")], capture_output=True, text=True)
     assert bad.returncode == 2 and "population directory not found" in bad.stderr
 
 
@@ -143,10 +143,10 @@ def test_structure_in_blocks_equals_one_block(default, monkeypatch, spare):
     import dataclasses
     import importlib
 
-    from simlib.model import edit_population
+    from simlib.engine.model import edit_population
     from simlib.parameters import load_parameters
 
-    S = importlib.import_module("simlib.structure")
+    S = importlib.import_module("simlib.engine.structure")
     p = load_parameters(default.year)
     whole = S._build_structure(default, S._structure_parameters(p)[1])
     monkeypatch.setattr(S, "CHUNK_HOUSEHOLDS", 7_000)
@@ -165,8 +165,8 @@ def test_structure_in_blocks_equals_one_block(default, monkeypatch, spare):
 def test_simulation_in_blocks_equals_one_block(default, monkeypatch):
     import importlib
 
-    S = importlib.import_module("simlib.structure")
-    from simlib.simulate import simulate
+    S = importlib.import_module("simlib.engine.structure")
+    from simlib.engine.simulate import simulate
 
     whole = simulate(default)
     monkeypatch.setattr(S, "CHUNK_HOUSEHOLDS", 7_000)

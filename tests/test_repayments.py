@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from simlib.compare import compare
+from simlib.analysis.compare import compare
 from simlib.parameters import load_parameters
 from simlib.population.build import DEFAULT_DIR
 from simlib.population.store import load_population
-from simlib.repayments.model import draw_events, simulate_year, summarise
-from simlib.scenario import load_scenario
+from simlib.analysis.repayments.model import draw_events, simulate_year, summarise
+from simlib.parameters.scenario import load_scenario
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_scenario_against_itself_changes_no_repayments(pop):
 def test_year_in_blocks_equals_one_block(pop, monkeypatch):
     import importlib
 
-    S = importlib.import_module("simlib.structure")
+    S = importlib.import_module("simlib.engine.structure")
     p = load_parameters(2020)
     ev = draw_events(pop, 3)
     whole = summarise(simulate_year(pop, p, pop.meta["take_up"], ev))

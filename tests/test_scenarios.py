@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from simlib.errors import SimlibError
-from simlib.scenario import VARIANTS, list_scenarios, load_scenario
+from simlib.parameters.scenario import VARIANTS, list_scenarios, load_scenario
 
 SCENARIOS = list_scenarios()
 

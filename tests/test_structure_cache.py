@@ -4,11 +4,11 @@ structure parameters: results with and without the cache must be identical, and 
 import numpy as np
 import pytest
 
-from simlib.model import Population
+from simlib.engine.model import Population
 from simlib.parameters import load_parameters
 from simlib.population.build import DEFAULT_DIR
 from simlib.population.store import load_population
-from simlib.simulate import STRUCTURE_PARAMETERS, _structure_parameters, simulate
+from simlib.engine.simulate import STRUCTURE_PARAMETERS, _structure_parameters, simulate
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def test_loaded_populations_are_read_only(pop):
 
 
 def test_structure_derived_for_an_income_estimate_equals_a_built_one(pop):
-    from simlib.structure import derive_from, structure
+    from simlib.engine.structure import derive_from, structure
 
     p = load_parameters(2020)
     persons = dict(pop.persons)

@@ -1,4 +1,4 @@
-"""The thread pool of simlib.threads: results in order, nested calls do not wait on each other, the pool follows
+"""The thread pool of simlib.engine.threads: results in order, nested calls do not wait on each other, the pool follows
 SIMLIB_THREADS, and a bad value is a clear error."""
 
 import threading
@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from simlib.errors import InputError
-from simlib.threads import parallel_map, workers
+from simlib.engine.threads import parallel_map, workers
 
 
 def test_results_in_order_and_threads_kept(monkeypatch):

@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 import yaml
 
-from simlib.compare import compare
+from simlib.analysis.compare import compare
 from simlib.errors import InputError
 from simlib.parameters import load_parameters
 from simlib.population.build import cached_population
-from simlib.scenario import load_scenario
-from simlib.whatif import WhatIf, default_settings, overrides, scenario_yaml
+from simlib.parameters.scenario import load_scenario
+from simlib.analysis.whatif import WhatIf, default_settings, overrides, scenario_yaml
 
 YEAR = 2024
 
@@ -84,7 +84,7 @@ def test_repeated_answers_are_identical(engine):
 
 
 def test_panel_updates_figures_and_headline_in_place(engine, tmp_path):
-    from simlib.whatif_panel import WhatIfPanel
+    from simlib.face.whatif_panel import WhatIfPanel
 
     panel = WhatIfPanel(engine, out_dir=tmp_path)
     cost = panel.figures["cost"]

@@ -29,10 +29,10 @@ OUT = "../out/notebooks/01_baseline"  # where exported figures and tables go
 
 # %%
 import simlib
-from simlib import charts, labels
-from simlib.export import briefing_formats, save_figure, save_table
+from simlib.face import charts, labels
+from simlib.face.export import briefing_formats, save_figure, save_table
 from simlib.population.validate import validation_table
-from simlib.report import baseline_summary, population_overview
+from simlib.analysis.baseline import baseline_summary, population_overview
 
 labels.set_language(LANG)
 population = simlib.default_population(YEAR)

@@ -32,9 +32,9 @@ LANG = "en"
 OUT = "../out/notebooks/02_voorstellen"
 
 # %%
-from simlib import charts, labels
-from simlib.compare import compare_all, ranked_summary
-from simlib.export import briefing_formats, save_figure, save_table
+from simlib.face import charts, labels
+from simlib.analysis.compare import compare_all, ranked_summary
+from simlib.face.export import briefing_formats, save_figure, save_table
 
 labels.set_language(LANG)
 comparisons = compare_all(SCENARIOS, year=YEAR, repayment_seeds=REPAYMENT_SEEDS)

@@ -33,11 +33,11 @@ OUT = "../out/notebooks/03_terugvorderingen"
 
 # %%
 import simlib
-from simlib import charts, labels
-from simlib.compare import compare_all, ranked_summary
-from simlib.export import briefing_formats, save_figure, save_table
-from simlib.repayments.runs import fit_table, mean_and_interval, repayment_runs
-from simlib.scenario import current_law
+from simlib.face import charts, labels
+from simlib.analysis.compare import compare_all, ranked_summary
+from simlib.face.export import briefing_formats, save_figure, save_table
+from simlib.analysis.repayments.runs import fit_table, mean_and_interval, repayment_runs
+from simlib.parameters.scenario import current_law
 
 labels.set_language(LANG)
 population = simlib.default_population(YEAR)

@@ -38,10 +38,10 @@ OUT = "../out/notebooks/04_uitvoeringstoets"
 # %%
 from datetime import date
 
-from simlib import labels
-from simlib.complexity import assess_all
-from simlib.complexity.report import overview, overview_style, show, write_report
-from simlib.export import save_table
+from simlib.face import labels
+from simlib.analysis.complexity import assess_all
+from simlib.face.complexity_report import overview, overview_style, show, write_report
+from simlib.face.export import save_table
 
 labels.set_language(LANG)
 decision = date.fromisoformat(DECISION_DATE) if DECISION_DATE else None

@@ -30,9 +30,9 @@ LANG = "en"
 OUT = "../out/notebooks/05_what_if"
 
 # %%
-from simlib import labels
-from simlib.whatif import WhatIf
-from simlib.whatif_panel import WhatIfPanel
+from simlib.face import labels
+from simlib.analysis.whatif import WhatIf
+from simlib.face.whatif_panel import WhatIfPanel
 
 labels.set_language(LANG)
 panel = WhatIfPanel(WhatIf(year=YEAR), out_dir=OUT)

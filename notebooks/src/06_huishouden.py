@@ -7,7 +7,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -33,9 +33,10 @@ OUT = "../out/notebooks/06_huishouden"
 # %%
 import json
 
-from simlib import charts, labels, load_scenario
-from simlib.export import briefing_formats, save_figure, save_table
-from simlib.household import compare_household, household_sweep, sweep_cliffs, sweep_grid
+from simlib import load_scenario
+from simlib.face import charts, labels
+from simlib.face.export import briefing_formats, save_figure, save_table
+from simlib.engine.household import compare_household, household_sweep, sweep_cliffs, sweep_grid
 
 labels.set_language(LANG)
 with open(HOUSEHOLD, encoding="utf-8") as fh:

@@ -11,9 +11,9 @@ import numpy as np
 import yaml
 
 from simlib.errors import InputError
-from simlib.io import write_atomic, write_text_atomic
-from simlib.memory import for_population, release_freed_memory
-from simlib.model import Population
+from simlib.engine.io import write_atomic, write_text_atomic
+from simlib.engine.memory import for_population, release_freed_memory
+from simlib.engine.model import Population
 from simlib.parameters import SUPPORTED_YEARS, load_parameters
 from simlib.population.calibrate import Equations, calibrate, calibration_equations, entitled_claimants
 from simlib.population.generate import DATA, assumptions, generate, national_households
@@ -59,7 +59,7 @@ def _prepared(pop: Population, year: int, say) -> tuple[Equations, dict]:
     targets of ``year`` and the entitled claimants of its baseline."""
     t0 = time.perf_counter()
     params = load_parameters(year)
-    # between the steps the heap's free memory is handed back (simlib.memory): the arrays of one step do not fit the
+    # between the steps the heap's free memory is handed back (simlib.engine.memory): the arrays of one step do not fit the
     # holes the previous one left, and kept, they add to the peak (whole country: 4.4 -> 4.0 GB, no slower)
     release_freed_memory()
     claimants = entitled_claimants(pop, params)
@@ -110,7 +110,7 @@ def build_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, s
         raise InputError(f"households: expected between 1,000 and 10,000,000, got {n_households}")
     n_households = int(n_households)
     say = log or (lambda msg: None)
-    for_population(n_households)  # a whole country: keep freed memory for reuse (simlib.memory)
+    for_population(n_households)  # a whole country: keep freed memory for reuse (simlib.engine.memory)
     meta = {"seed": seed, "households": n_households, "generator_version": GENERATOR_VERSION}
     if year == CALIBRATION_YEAR:
         base = _generated(year, n_households, seed, say)

@@ -4,7 +4,7 @@ Method: raking / minimum-entropy calibration (Deville & Särndal 1992). The cali
 ``w_i = d_i exp(x_i' lambda)``, with d the design weights, x the household's contribution to each calibration
 target; lambda minimises the convex dual ``sum_i d_i exp(x_i' lambda) - T' lambda`` (Newton's method with
 numpy's least-squares solver, which copes with redundant targets), at which every calibration target is met. Take-up
-is solved alongside (the intercepts of :mod:`simlib.takeup`), so non-take-up is in the model, not hidden in the
+is solved alongside (the intercepts of :mod:`simlib.engine.takeup`), so non-take-up is in the model, not hidden in the
 weights: a few rounds alternate between take-up and weights until both settle.
 
 Most targets count households of a kind (a type, a size, a tenure, an age band): their columns hold only 0 and 1.
@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 
 from simlib.errors import InputError
-from simlib.model import Population
+from simlib.engine.model import Population
 from simlib.parameters import ParameterSet
 from simlib.population.statistics import HouseholdColumns
-from simlib.simulate import simulate
-from simlib.structure import CHUNK_HOUSEHOLDS, slice_households
-from simlib.takeup import ALLOWANCES, received, solve_intercept
-from simlib.threads import parallel_map, spans
+from simlib.engine.simulate import simulate
+from simlib.engine.structure import CHUNK_HOUSEHOLDS, slice_households
+from simlib.engine.takeup import ALLOWANCES, received, solve_intercept
+from simlib.engine.threads import parallel_map, spans
 
 
 @dataclass
@@ -231,7 +231,7 @@ def _solve(eq: Equations, tol: float = 1e-10, lam0: np.ndarray | None = None, ma
 @dataclass
 class Claimants:
     """The claimants of one allowance with a positive entitlement (benefit units; homes for huurtoeslag): what
-    take-up acts on (:mod:`simlib.takeup`)."""
+    take-up acts on (:mod:`simlib.engine.takeup`)."""
 
     amount: np.ndarray  # the yearly entitlement (euros)
     household: np.ndarray  # the claimant's household (row)

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from simlib.model import Population
+from simlib.engine.model import Population
 from simlib.parameters import load_parameters
 from simlib.rules.partner import RELATIVE_KINDS
 

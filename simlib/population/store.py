@@ -17,10 +17,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from simlib.errors import InputError
-from simlib.io import write_atomic, write_text_atomic
-from simlib.memory import for_population, release_freed_memory
-from simlib.model import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, RELATION_COLUMNS, Population
-from simlib.threads import parallel_map
+from simlib.engine.io import write_atomic, write_text_atomic
+from simlib.engine.memory import for_population, release_freed_memory
+from simlib.engine.model import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, RELATION_COLUMNS, Population
+from simlib.engine.threads import parallel_map
 
 REFERENCES = ("spouse", "cohabitant", "pension_partner", "partner_last_year", "parent1", "parent2")
 FORMAT_VERSION = 1
@@ -139,7 +139,7 @@ def load_population(directory: str | Path) -> Population:
         raise InputError(f"{directory / 'meta.json'}: file not found (not a population directory?)") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{directory / 'meta.json'}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
-    for_population(int(meta.get("households", 0)))  # a whole country: keep freed memory for reuse (simlib.memory)
+    for_population(int(meta.get("households", 0)))  # a whole country: keep freed memory for reuse (simlib.engine.memory)
     problems: list[str] = []
     for name, info in meta.get("tables", {}).items():
         path = directory / f"{name}.parquet"

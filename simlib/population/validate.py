@@ -11,7 +11,7 @@ import pandas as pd
 
 from simlib.population.build import load_targets
 from simlib.population.statistics import household_columns, scalar_statistics
-from simlib.simulate import Simulation
+from simlib.engine.simulate import Simulation
 
 TOLERANCE = {"spending": 0.02, "recipients": 0.02}  # the bar for calibration targets; structure: 5%
 

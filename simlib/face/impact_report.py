@@ -12,10 +12,10 @@ from pathlib import Path
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from simlib import charts
-from simlib.compare import Comparison
-from simlib.io import write_atomic, write_text_atomic
-from simlib.simulate import ALLOWANCES
+from simlib.face import charts
+from simlib.analysis.compare import Comparison
+from simlib.engine.io import write_atomic, write_text_atomic
+from simlib.engine.simulate import ALLOWANCES
 
 
 
@@ -24,7 +24,7 @@ def _eur(x: float) -> str:
 
 
 def figures(c: Comparison) -> list[go.Figure]:
-    """The report's figures (built by simlib.charts, in the language set there)."""
+    """The report's figures (built by simlib.face.charts, in the language set there)."""
     s = c.summary
     figs = [
         charts.cost_change(s),

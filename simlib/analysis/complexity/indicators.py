@@ -1,7 +1,7 @@
-"""The measured indicators behind the uitvoeringstoets summary box (see :mod:`simlib.complexity`).
+"""The measured indicators behind the uitvoeringstoets summary box (see :mod:`simlib.analysis.complexity`).
 
 Every count is households weighted to the country, computed from runs of the rules on the population: the
-baseline and the reform (shared with :func:`simlib.compare.compare`), the same two without the cliffs (to find the
+baseline and the reform (shared with :func:`simlib.analysis.compare.compare`), the same two without the cliffs (to find the
 claimants near a cliff), and the two under counterfactual declarations (to find what a false declaration gains).
 """
 
@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 import yaml
 
-from simlib.model import Population
+from simlib.engine.model import Population
 from simlib.parameters import ParameterSet, load_parameters
 from simlib.rules.partner import GEEN_STEL, OPVANG_3A
-from simlib.scenario import VARIANTS, Scenario
-from simlib.simulate import ALLOWANCES, Simulation, huurtoeslag_over_asset_limit, simulate, structure
-from simlib.takeup import probability
+from simlib.parameters.scenario import VARIANTS, Scenario
+from simlib.engine.simulate import ALLOWANCES, Simulation, huurtoeslag_over_asset_limit, simulate, structure
+from simlib.engine.takeup import probability
 
 HERE = Path(__file__).resolve().parent
 ASSET_ALLOWANCES = ("zorgtoeslag", "kindgebonden_budget", "huurtoeslag")
@@ -229,8 +229,8 @@ def _assets_above_limit(sim: Simulation, p: ParameterSet) -> np.ndarray:
 
 def _signalled(sim: Simulation, levers: dict) -> np.ndarray:
     """Households in the targeted work profiles with a change of situation or an income more than 10% off."""
-    from simlib.repayments.model import PROFILES, Levers, draw_events
-    from simlib.repayments.runs import SEED0
+    from simlib.analysis.repayments.model import PROFILES, Levers, draw_events
+    from simlib.analysis.repayments.runs import SEED0
 
     pop = sim.population
     lv = Levers.from_scenario(levers)
@@ -265,8 +265,8 @@ def extra_decisions(name: str, sim: Simulation, levers: dict) -> float:
     if name == "adjusted_advances":
         # households with an allowance and an employee whose income is more than 5% off the estimate: with monthly
         # income data their advance is adjusted (a new voorschotbeschikking), for the covered share of employees
-        from simlib.repayments.model import PROFILES, Levers, draw_events
-        from simlib.repayments.runs import SEED0
+        from simlib.analysis.repayments.model import PROFILES, Levers, draw_events
+        from simlib.analysis.repayments.runs import SEED0
 
         pop = sim.population
         lv = Levers.from_scenario(levers)

@@ -115,7 +115,7 @@ def load_grid(path: str | Path) -> Grid:
                 check_override(key, v, f"{where}: grid.{key}[{i}]")
             except ParameterError as exc:
                 raise InputError(str(exc)) from None
-    from simlib.scenario import load_scenario
+    from simlib.parameters.scenario import load_scenario
 
     for i, sc in enumerate(g.scenarios):
         if sc != CURRENT_LAW:
@@ -164,8 +164,8 @@ def _population(spec: tuple):
 
 def _baseline(spec: tuple, seed: int | None):
     """Current law on the population (and its year of repayments for ``seed``), once per process."""
-    from simlib.scenario import current_law
-    from simlib.simulate import simulate
+    from simlib.parameters.scenario import current_law
+    from simlib.engine.simulate import simulate
 
     key = (spec, seed)
     cache = _STATE.setdefault("baselines", {})
@@ -179,7 +179,7 @@ def _baseline(spec: tuple, seed: int | None):
 
 
 def _repayments(pop, scenario, year: int, seed: int) -> dict:
-    from simlib.repayments.model import Levers, draw_events, simulate_year, summarise
+    from simlib.analysis.repayments.model import Levers, draw_events, simulate_year, summarise
 
     levers = Levers.from_scenario(scenario.repayments)
     res = simulate_year(pop, scenario.parameter_set(year), scenario.take_up(pop.meta.get("take_up")), draw_events(pop, seed, levers), levers)
@@ -188,9 +188,9 @@ def _repayments(pop, scenario, year: int, seed: int) -> dict:
 
 def run_task(task: Task, spec: tuple, threads: int | None = None) -> dict:
     """One point of the grid: the reform against current law (cost, recipients, winners, losers, repayments)."""
-    from simlib.compare import cost_and_recipients
-    from simlib.scenario import Scenario, current_law, load_scenario
-    from simlib.simulate import ALLOWANCES, simulate
+    from simlib.analysis.compare import cost_and_recipients
+    from simlib.parameters.scenario import Scenario, current_law, load_scenario
+    from simlib.engine.simulate import ALLOWANCES, simulate
 
     if threads is not None:  # a worker of a cluster: one thread each, the cluster runs the tasks side by side
         os.environ["SIMLIB_THREADS"] = str(threads)

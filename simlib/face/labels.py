@@ -1,7 +1,7 @@
 """Labels of figures and tables in Dutch or English, switched by one setting.
 
-``simlib.labels.set_language("nl")`` (or the environment variable ``SIMLIB_LANG``) changes every figure and table
-built by :mod:`simlib.charts`. Legal terms (huurtoeslag, toeslagpartner, ...) stay Dutch in both.
+``simlib.face.labels.set_language("nl")`` (or the environment variable ``SIMLIB_LANG``) changes every figure and table
+built by :mod:`simlib.face.charts`. Legal terms (huurtoeslag, toeslagpartner, ...) stay Dutch in both.
 """
 
 from __future__ import annotations

@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 
 import simlib
-from simlib.model import Population
+from simlib.engine.model import Population
 from simlib.parameters.loader import FILES, PARAMETER_DIR
 from simlib.population.generate import TENURES, TYPES
 from simlib.population.statistics import weighted_quantile
-from simlib.scenario import Scenario, current_law
-from simlib.simulate import ALLOWANCES, Simulation, simulate
+from simlib.parameters.scenario import Scenario, current_law
+from simlib.engine.simulate import ALLOWANCES, Simulation, simulate
 
 BUCKETS = ("loss > 5%", "loss ≤ 5%", "no change", "gain ≤ 5%", "gain > 5%")
 EURO_BINS = [-np.inf, -2000, -1000, -500, -100, -0.5, 0.5, 100, 500, 1000, 2000, np.inf]
@@ -29,7 +29,7 @@ EURO_LABELS = ["< -2,000", "-2,000 to -1,000", "-1,000 to -500", "-500 to -100",
                "0 to 100", "100 to 500", "500 to 1,000", "1,000 to 2,000", "> 2,000"]
 def repayment_comparison(baseline: Scenario, reform: Scenario, pop: Population, year: int, seeds: int) -> tuple[dict, dict]:
     """Repayments and back-payments of the year under baseline and reform (the same events for both)."""
-    from simlib.repayments.runs import REPAYMENT_KEYS, mean_and_interval, repayment_runs
+    from simlib.analysis.repayments.runs import REPAYMENT_KEYS, mean_and_interval, repayment_runs
 
     if seeds <= 0:
         return {"status": "not computed (repayment_seeds = 0)"}, {}
@@ -287,7 +287,7 @@ def compare_all(scenarios=None, year: int | None = None, repayment_seeds: int = 
     year. Baseline files (``baseline-*``) are skipped: they compare to zero.
     """
     from simlib.population.build import cached_population
-    from simlib.scenario import list_scenarios, load_scenario
+    from simlib.parameters.scenario import list_scenarios, load_scenario
 
     paths = scenarios if scenarios is not None else [p for p in list_scenarios() if not p.stem.startswith("baseline-")]
     out: dict[str, Comparison] = {}

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simlib.complexity import RATINGS, Assessment
-from simlib.io import write_text_atomic
+from simlib.analysis.complexity import RATINGS, Assessment
+from simlib.engine.io import write_text_atomic
 
 COLORS = {"beperkt": "#1a9850", "middelgroot": "#fdae61", "ingrijpend": "#d73027"}
 INDICATOR_FORMAT = {"system_points": "{:,.0f} points", "fte": "{:,.1f} FTE"}

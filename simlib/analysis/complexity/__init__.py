@@ -7,7 +7,7 @@ risico procesverstoringen, uitvoeringskosten (indicatief), gevolgen overall and 
 
 Every rating comes from one measured indicator and the thresholds in ``thresholds.yaml`` (shown beside the rating,
 with their reasoning): no black-box score. The inputs the rules read and where they come from are in
-``inputs.yaml``. The report writer is :mod:`simlib.complexity.report`.
+``inputs.yaml``. The report writer is :mod:`simlib.face.complexity_report`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from simlib.complexity import indicators as ind
+from simlib.analysis.complexity import indicators as ind
 from simlib.errors import InputError
 
 RATINGS = ("beperkt", "middelgroot", "ingrijpend")
@@ -103,9 +103,9 @@ def assess(reform, baseline=None, population=None, year: int | None = None, thre
            decision_date: date | None = None, repayment_seeds: int = 1, comparison=None) -> Assessment:
     """The indicative uitvoeringstoets of ``reform`` against ``baseline`` (current law by default) on ``population``
     (the default population of the year by default). ``decision_date`` (default today) sets the earliest start."""
-    from simlib.compare import compare
-    from simlib.scenario import current_law
-    from simlib.simulate import simulate
+    from simlib.analysis.compare import compare
+    from simlib.parameters.scenario import current_law
+    from simlib.engine.simulate import simulate
 
     th = thresholds if isinstance(thresholds, dict) else load_thresholds(thresholds)
     cmp = comparison or compare(reform, baseline, population, year=year, repayment_seeds=repayment_seeds)
@@ -231,7 +231,7 @@ def assess_all(scenarios=None, baseline=None, population=None, year: int | None 
     """:func:`assess` for several scenarios (paths or names; default every shipped proposal), each in its own year
     unless ``year`` is given, on ``population`` or the default population of that year."""
     from simlib.population.build import cached_population
-    from simlib.scenario import list_scenarios, load_scenario
+    from simlib.parameters.scenario import list_scenarios, load_scenario
 
     th = thresholds if isinstance(thresholds, dict) else load_thresholds(thresholds)
     paths = scenarios if scenarios is not None else [p for p in list_scenarios() if not p.stem.startswith("baseline-")]
@@ -248,6 +248,6 @@ def assess_all(scenarios=None, baseline=None, population=None, year: int | None 
 
 def _in_variant(path: str, variants: list[dict]) -> bool:
     """A parameter set by a switched variant is counted with the variant, not again as a parameter."""
-    from simlib.scenario import VARIANTS
+    from simlib.parameters.scenario import VARIANTS
 
     return any(path in VARIANTS[v["group"]].get(v["reform"], {}) or path in VARIANTS[v["group"]].get(v["baseline"], {}) for v in variants)

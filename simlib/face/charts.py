@@ -1,6 +1,6 @@
 """Plotly figures for reports, notebooks and the what-if panel: titles, units and source on every figure.
 
-Labels follow :mod:`simlib.labels` (Dutch or English by one setting).
+Labels follow :mod:`simlib.face.labels` (Dutch or English by one setting).
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from simlib.labels import t
+from simlib.face.labels import t
 
 ALLOWANCES = ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag")
-from simlib.compare import BUCKETS  # noqa: E402  one definition of the gain/loss buckets
+from simlib.analysis.compare import BUCKETS  # noqa: E402  one definition of the gain/loss buckets
 BUCKET_COLORS = {"loss > 5%": "#b2182b", "loss ≤ 5%": "#ef8a62", "no change": "#d9d9d9", "gain ≤ 5%": "#67a9cf", "gain > 5%": "#2166ac"}
 COLOR = {"zorgtoeslag": "#1b9e77", "huurtoeslag": "#d95f02", "kindgebonden_budget": "#7570b3", "kinderopvangtoeslag": "#e7298a", "totaal": "#333333"}
 
@@ -88,7 +88,7 @@ def repayment_change(repayments: dict) -> go.Figure:
 
 
 def scenario_costs(table: pd.DataFrame) -> go.Figure:
-    """Change in spending per scenario (from :func:`simlib.compare.ranked_summary`), stacked by allowance."""
+    """Change in spending per scenario (from :func:`simlib.analysis.compare.ranked_summary`), stacked by allowance."""
     df = table.iloc[::-1]
     labels = [f"{n} ({y})" for n, y in zip(df["name"], df["year"])]
     fig = go.Figure()
@@ -116,7 +116,7 @@ def scenario_repayments(table: pd.DataFrame) -> go.Figure:
 
 
 def baseline_totals(summary: dict) -> go.Figure:
-    """Spending per allowance of a baseline (from simlib.report.baseline_summary)."""
+    """Spending per allowance of a baseline (from simlib.analysis.baseline.baseline_summary)."""
     a = summary["allowances"]
     fig = go.Figure(go.Bar(x=[t(k) for k in a], y=[v["spending"] / 1e9 for v in a.values()], marker_color=[COLOR[k] for k in a],
                            text=[f"{v['recipients'] / 1e6:.2f} mln" for v in a.values()], textposition="outside"))

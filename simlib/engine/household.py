@@ -1,7 +1,7 @@
 """The household calculator: one household in, the four allowances out, with the reasons.
 
-It converts the household (a dict, as in the README) into a one-household :class:`~simlib.model.Population` and
-runs the same vectorised :func:`~simlib.simulate.simulate` as the population run — one implementation, not two.
+It converts the household (a dict, as in the README) into a one-household :class:`~simlib.engine.model.Population` and
+runs the same vectorised :func:`~simlib.engine.simulate.simulate` as the population run — one implementation, not two.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from simlib.errors import InputError, did_you_mean
-from simlib.model import CARE_TYPE_CODES, CARE_TYPE_NAMES, Population
+from simlib.engine.model import CARE_TYPE_CODES, CARE_TYPE_NAMES, Population
 from simlib.parameters import load_parameters
 from simlib.rules.huurtoeslag import TYPE_NAMES
 from simlib.rules.partner import CRITERION_NAMES, EXCLUSION_NAMES, GEEN, RELATIVE_KINDS
-from simlib.simulate import ALLOWANCES, HT_ROLE_NAMES, simulate
+from simlib.engine.simulate import ALLOWANCES, HT_ROLE_NAMES, simulate
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -272,7 +272,7 @@ def calculate_household(household: dict, explain: bool = True, scenario=None) ->
     absent = not a tenant). Returns ``annual`` (awarded euros for the year, Awir-rounded, all benefit units of the
     household summed), ``monthly`` (euros per month for a situation constant through the year) and, with
     ``explain``, per benefit unit the toeslagpartner and why, and the intermediate values of each rule.
-    ``scenario`` (a :class:`simlib.scenario.Scenario`) applies a proposal instead of current law.
+    ``scenario`` (a :class:`simlib.parameters.scenario.Scenario`) applies a proposal instead of current law.
     """
     hh = parse_household(household)
     p = scenario.parameter_set(hh.year) if scenario is not None else load_parameters(hh.year)
@@ -411,7 +411,7 @@ def household_sweep(household: dict, income: Any = None, person: str | None = No
     """The household over a grid of one variable, in one vectorised run.
 
     Give exactly one grid: ``income`` or ``assets`` (of ``person``; default the first adult listed) or ``rent``
-    (the kale huur per month). ``scenario`` (a :class:`simlib.scenario.Scenario`) evaluates a proposal instead of
+    (the kale huur per month). ``scenario`` (a :class:`simlib.parameters.scenario.Scenario`) evaluates a proposal instead of
     current law. Returns a pandas DataFrame: the grid and the awarded yearly amount of each allowance and the total.
     """
     import pandas as pd

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from simlib.errors import InputError, SimlibError
-from simlib.io import write_atomic, write_text_atomic
+from simlib.engine.io import write_atomic, write_text_atomic
 
 
 def _read_json(path: str):
@@ -30,7 +30,7 @@ def _read_json(path: str):
 
 
 def cmd_household(args) -> int:
-    from simlib.household import calculate_household
+    from simlib.engine.household import calculate_household
 
     data = _read_json(args.file)
     result = calculate_household(data, explain=not args.brief)
@@ -81,7 +81,7 @@ def cmd_population_build(args) -> int:
 
 def cmd_population_validate(args) -> int:
     from simlib.population.validate import format_table, validation_table
-    from simlib.simulate import simulate
+    from simlib.engine.simulate import simulate
 
     pop = _population(args)
     table = validation_table(simulate(pop))
@@ -94,8 +94,8 @@ def cmd_population_validate(args) -> int:
 def cmd_run(args) -> int:
     """The main job: the baseline of the default population, its totals and the validation table."""
     from simlib.population.validate import format_table, validation_table
-    from simlib.report import baseline_summary
-    from simlib.simulate import simulate
+    from simlib.analysis.baseline import baseline_summary
+    from simlib.engine.simulate import simulate
 
     pop = _population(args)
     sim = simulate(pop)
@@ -116,10 +116,10 @@ def cmd_run(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    from simlib.compare import compare
-    from simlib.impact_report import write_comparison
+    from simlib.analysis.compare import compare
+    from simlib.face.impact_report import write_comparison
     from simlib.population.store import load_population
-    from simlib.scenario import load_scenario
+    from simlib.parameters.scenario import load_scenario
 
     reform = load_scenario(args.scenario)
     baseline = load_scenario(args.baseline) if args.baseline else None
@@ -154,10 +154,10 @@ def _date(text: str):
 
 
 def cmd_complexity(args) -> int:
-    from simlib.complexity import assess_all, load_thresholds
-    from simlib.complexity.report import _md_table, overview, write_report
+    from simlib.analysis.complexity import assess_all, load_thresholds
+    from simlib.face.complexity_report import _md_table, overview, write_report
     from simlib.population.store import load_population
-    from simlib.scenario import load_scenario
+    from simlib.parameters.scenario import load_scenario
 
     if args.all == bool(args.scenario):
         raise SimlibError("complexity: give one or more scenario files, or --all for every shipped proposal")
@@ -181,7 +181,7 @@ def cmd_complexity(args) -> int:
 def cmd_sweep(args) -> int:
     import time
 
-    from simlib.sweep import load_grid, run
+    from simlib.analysis.sweep import load_grid, run
 
     grid = load_grid(args.grid)
     tasks = grid.tasks()

@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from simlib.model import Population
-from simlib.repayments.model import Levers, breakdown, draw_events, simulate_year, summarise
-from simlib.scenario import Scenario
+from simlib.engine.model import Population
+from simlib.analysis.repayments.model import Levers, breakdown, draw_events, simulate_year, summarise
+from simlib.parameters.scenario import Scenario
 
 SEED0 = 20200101  # run k uses seed SEED0 + k: baseline and reform of a comparison share the year's events
 REPAYMENT_KEYS = ("count", "count_ge_500", "count_ge_1500", "problematic", "amount", "backpayment_count", "backpayment_amount")
 BREAKDOWNS = ("household_type", "decile", "profile")
-OFFICIAL = Path(__file__).resolve().parents[2] / "data" / "targets" / "official_aggregates.yaml"
+OFFICIAL = Path(__file__).resolve().parents[3] / "data" / "targets" / "official_aggregates.yaml"
 
 
 def repayment_runs(scenario: Scenario, pop: Population, year: int, seeds: int, tables: bool = True) -> tuple[list[dict], dict[str, pd.DataFrame]]:

@@ -1,10 +1,10 @@
-"""The what-if briefing panel: ipywidgets controls for the levers of :mod:`simlib.whatif`, plotly FigureWidgets that
+"""The what-if briefing panel: ipywidgets controls for the levers of :mod:`simlib.analysis.whatif`, plotly FigureWidgets that
 update in place (no redraw flicker), a headline with cost, winners, losers and repayments.
 
 In a notebook or a voila dashboard::
 
-    from simlib.whatif import WhatIf
-    from simlib.whatif_panel import WhatIfPanel
+    from simlib.analysis.whatif import WhatIf
+    from simlib.face.whatif_panel import WhatIfPanel
     WhatIfPanel(WhatIf(year=2025))
 
 Controls send their value on release (``continuous_update=False``), so one move answers once.
@@ -19,10 +19,10 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from IPython.display import display
 
-from simlib import charts
-from simlib.io import write_text_atomic
-from simlib.labels import t
-from simlib.whatif import CHOICES, WhatIf, scenario_yaml
+from simlib.face import charts
+from simlib.engine.io import write_text_atomic
+from simlib.face.labels import t
+from simlib.analysis.whatif import CHOICES, WhatIf, scenario_yaml
 
 SLIDER_STYLE = {"description_width": "190px"}
 SLIDER_LAYOUT = widgets.Layout(width="430px")
@@ -162,7 +162,7 @@ class WhatIfPanel:
 
     def export(self, directory: str | Path | None = None, formats: tuple[str, ...] = ("html", "png")) -> list[Path]:
         """The three figures (HTML and PNG) and the decile table (CSV and Excel) for a briefing."""
-        from simlib.export import save_figure, save_table
+        from simlib.face.export import save_figure, save_table
 
         d = Path(directory) if directory else self.out_dir
         files = []

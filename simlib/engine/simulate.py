@@ -1,7 +1,7 @@
 """One run of the rules over a population: structure (partners, units, homes) -> the four allowances -> Awir award.
 
 Everything is vectorised over all units and homes; there is no loop over households. The structure of a population
-(:mod:`simlib.structure`) is computed once and cached; this module computes the amounts from it for a given set of
+(:mod:`simlib.engine.structure`) is computed once and cached; this module computes the amounts from it for a given set of
 parameters. A large population runs in blocks of households on threads; the result is the same as in one block.
 The household calculator runs this same function on a population of one household.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simlib.model import Population
+from simlib.engine.model import Population
 from simlib.parameters import ParameterSet, load_parameters
 from simlib.rules import huurtoeslag as ht_rules
 from simlib.rules.awir import round_cents, toekenning
@@ -20,8 +20,8 @@ from simlib.rules.kindgebonden_budget import kindgebonden_budget
 from simlib.rules.kinderopvangtoeslag import kinderopvangtoeslag
 from simlib.rules.partner import PartnerResult
 from simlib.rules.zorgtoeslag import zorgtoeslag
-from simlib import structure as _structure
-from simlib.structure import (  # noqa: F401  (re-exported: the structure is part of a run's interface)
+from simlib.engine import structure as _structure
+from simlib.engine.structure import (  # noqa: F401  (re-exported: the structure is part of a run's interface)
     HT_HUURDER,
     HT_MEDEBEWONER,
     HT_NONE,
@@ -34,8 +34,8 @@ from simlib.structure import (  # noqa: F401  (re-exported: the structure is par
     _structure_parameters,
     structure,
 )
-from simlib.takeup import received as received_after_take_up
-from simlib.threads import parallel_map, spans, workers
+from simlib.engine.takeup import received as received_after_take_up
+from simlib.engine.threads import parallel_map, spans, workers
 
 ALLOWANCES = ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag")
 UNIT_FROM_STRUCTURE = ("head", "partner", "household", "has_partner", "toetsingsinkomen", "vermogen", "zorgtoeslag_maanden")
@@ -110,7 +110,7 @@ def simulate(population: Population, params: ParameterSet | None = None, take_up
              reuse: Simulation | None = None) -> Simulation:
     """Apply the rules of one year to every household of ``population``.
 
-    ``take_up`` maps an allowance to ``{"intercept": .., "slope": ..}`` (see :mod:`simlib.takeup`); by default the
+    ``take_up`` maps an allowance to ``{"intercept": .., "slope": ..}`` (see :mod:`simlib.engine.takeup`); by default the
     population's own calibrated take-up (``population.meta["take_up"]``) is used, and without one everybody entitled
     claims. Large populations are run in blocks of households on threads (households are independent), which keeps
     the arrays small enough for the processor's caches; each block writes its part of the output, so the result is

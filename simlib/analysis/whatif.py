@@ -3,7 +3,7 @@
 :class:`WhatIf` is the engine: it runs the baseline (rules and the year of advances and repayments) once, and then
 answers a dict of lever settings with the cost per allowance, winners and losers by income decile, and the change in
 repayments. :func:`scenario_yaml` turns the settings into a scenario file for ``simlib compare``. The ipywidgets
-panel around it is :class:`simlib.whatif_panel.WhatIfPanel`.
+panel around it is :class:`simlib.face.whatif_panel.WhatIfPanel`.
 
 The levers (``default_settings`` gives current law of a year):
 
@@ -14,7 +14,7 @@ The levers (``default_settings`` gives current law of a year):
   reduced by ``afbouw`` percent of the assets above the limit).
 - ``maximale_huurgrens``: ``uitsluiting`` (a rent above it: no huurtoeslag, Wet op de huurtoeslag art. 13 until
   2025), ``aftopping`` (rent counted up to it, as from 2026) or ``geen``; ``huurgrens_bedrag`` its level.
-- ``toeslagpartner``: a variant of the partner rule (Awir art. 3; see ``simlib.scenario.VARIANTS``).
+- ``toeslagpartner``: a variant of the partner rule (Awir art. 3; see ``simlib.parameters.scenario.VARIANTS``).
 - ``uurprijs_dagopvang``: the maximum hourly price of dagopvang (Besluit kinderopvangtoeslag art. 6); the other
   care types move by the same factor.
 - ``kgb_bedrag_per_kind``: the kindgebonden budget per child (Wet op het kindgebonden budget art. 2 lid 1); in years
@@ -30,12 +30,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from simlib.compare import BUCKETS, _deciles, _standardised_income, cost_and_recipients, gain_buckets, gross_income
+from simlib.analysis.compare import BUCKETS, _deciles, _standardised_income, cost_and_recipients, gain_buckets, gross_income
 from simlib.errors import InputError
-from simlib.model import Population
+from simlib.engine.model import Population
 from simlib.parameters import load_parameters
-from simlib.scenario import VARIANTS, Scenario, current_law
-from simlib.simulate import simulate
+from simlib.parameters.scenario import VARIANTS, Scenario, current_law
+from simlib.engine.simulate import simulate
 
 ASSET_ALLOWANCES = ("huurtoeslag", "zorgtoeslag", "kindgebonden_budget")
 CHOICES = {
@@ -180,7 +180,7 @@ class WhatIf:
         self._events = None
         self.base_repayments = None
         if repayment_seed is not None:
-            from simlib.repayments.model import Levers, draw_events, simulate_year, summarise
+            from simlib.analysis.repayments.model import Levers, draw_events, simulate_year, summarise
 
             self._levers = Levers.from_scenario(self.baseline.repayments)
             self._events = draw_events(population, repayment_seed, self._levers)
@@ -207,7 +207,7 @@ class WhatIf:
         shares = cells / np.maximum(cells.sum(axis=1, keepdims=True), 1e-9)
         out["by_decile"] = pd.DataFrame({"decile": np.arange(1, 11), **{b: shares[:, i] for i, b in enumerate(BUCKETS)}})
         if self._events is not None:
-            from simlib.repayments.model import simulate_year, summarise
+            from simlib.analysis.repayments.model import simulate_year, summarise
 
             rep = summarise(simulate_year(self.population, params, self._take_up, self._events, self._levers))
             keys = ("count_ge_500", "problematic", "amount")

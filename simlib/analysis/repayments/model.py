@@ -29,13 +29,13 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from simlib.model import Population, edit_population
+from simlib.engine.model import Population, edit_population
 from simlib.parameters import ParameterSet, load_parameters
 from simlib.population.generate import PROFILES, TYPES, uprating
 from simlib.rules.awir import round_half_up
-from simlib.simulate import ALLOWANCES, Simulation, simulate
-from simlib.structure import derive_from, household_blocks
-from simlib.threads import parallel_map, spans
+from simlib.engine.simulate import ALLOWANCES, Simulation, simulate
+from simlib.engine.structure import derive_from, household_blocks
+from simlib.engine.threads import parallel_map, spans
 
 HERE = Path(__file__).parent
 EVENTS = ("geen", "partner_out", "partner_in", "birth", "move", "childcare_change", "job_loss", "medebewoner_in")
@@ -219,7 +219,7 @@ def _new_situation(pop: Population, ev: Events, households: np.ndarray) -> Popul
         })
     if new_cols:
         keys = set().union(*new_cols)
-        from simlib.model import PERSON_COLUMNS
+        from simlib.engine.model import PERSON_COLUMNS
 
         for k in keys:
             parts = []
@@ -276,7 +276,7 @@ def _estimate(pop: Population, ev: Events, rows: np.ndarray | None = None) -> Po
 
 def _over_limit(sim: Simulation, p: ParameterSet) -> dict[str, np.ndarray]:
     """Per household and allowance: a unit (or the home) fails the asset test."""
-    from simlib.simulate import huurtoeslag_over_asset_limit
+    from simlib.engine.simulate import huurtoeslag_over_asset_limit
 
     n = sim.population.n_households
     u = sim.units
@@ -325,7 +325,7 @@ def _net_income(gross: np.ndarray) -> np.ndarray:
 def simulate_year(pop: Population, params: ParameterSet, take_up: dict | None, ev: Events, levers: Levers | None = None) -> YearResult:
     """Advances, final awards and repayments of one year for every household of ``pop``.
 
-    The rules run on the whole population (in blocks on threads, see :func:`simlib.simulate.simulate`) for the
+    The rules run on the whole population (in blocks on threads, see :func:`simlib.engine.simulate.simulate`) for the
     situation at the start of the year, the changed situation and their income estimates; the settlement is
     arithmetic per household.
     """
@@ -563,7 +563,7 @@ def breakdown(res: YearResult, pop: Population, by: str) -> dict:
         first = np.r_[True, hh[1:] != hh[:-1]]
         codes, names = P["profile"][first].astype(np.int64), list(PROFILES)
     else:
-        from simlib.compare import _deciles, _standardised_income
+        from simlib.analysis.compare import _deciles, _standardised_income
 
         codes, names = _deciles(_standardised_income(pop), w) - 1, [str(d) for d in range(1, 11)]
     codes = np.where(codes >= 0, codes, len(names))  # unknown codes last

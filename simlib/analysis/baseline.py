@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simlib.simulate import ALLOWANCES, Simulation
+from simlib.engine.simulate import ALLOWANCES, Simulation
 
 
 def baseline_summary(sim: Simulation) -> dict:
@@ -31,7 +31,7 @@ def population_overview(pop) -> "pd.DataFrame":
     """Households (weighted to the country, thousands) by household type and tenure, with persons and mean income."""
     import pandas as pd
 
-    from simlib.compare import gross_income
+    from simlib.analysis.compare import gross_income
     from simlib.population.generate import TENURES, TYPES
 
     H, P = pop.households, pop.persons

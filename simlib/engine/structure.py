@@ -4,7 +4,7 @@ The toeslagpartner rule (Awir art. 3), the benefit units (aanvrager and toeslagp
 the address), the huurtoeslag household of each rented home (huurder, partner, medebewoners, onderhuurders; Awir art.
 2 lid 1 e) and the per-unit and per-home inputs of the rules. It depends on the population and a few parameters
 only (STRUCTURE_PARAMETERS), so it is computed once per population and cached; the amounts of the four allowances
-(:mod:`simlib.simulate`) are computed from it for every scenario.
+(:mod:`simlib.engine.simulate`) are computed from it for every scenario.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simlib.model import REFERENCES, Population
+from simlib.engine.model import REFERENCES, Population
 from simlib.parameters import ParameterSet
 from simlib.parameters.loader import ParameterNode
 from simlib.rules.partner import PartnerResult, toeslagpartners
-from simlib.memory import for_population
-from simlib.threads import parallel_map, spans, workers
+from simlib.engine.memory import for_population
+from simlib.engine.threads import parallel_map, spans, workers
 
 FULL_TIME_HOURS_PER_MONTH = 40 * 365 / 7 / 12  # assumed hours worked when unknown (weeks counted as 365/7)
 MONTHS = np.arange(1, 13)
@@ -151,7 +151,7 @@ def structure(population: Population, p: ParameterSet) -> Structure:
     """The :class:`Structure` of ``population`` under ``p``, cached on the population.
 
     The cache is checked against the identity of every column array, so replacing a column invalidates it; arrays
-    are not meant to be changed in place (build a new population with :func:`simlib.model.edit_population`). A
+    are not meant to be changed in place (build a new population with :func:`simlib.engine.model.edit_population`). A
     population of more than CHUNK_HOUSEHOLDS households is done in blocks of households, on threads.
     """
     key, view = _structure_parameters(p)

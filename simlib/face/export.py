@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from simlib.errors import InputError
-from simlib.io import write_atomic
+from simlib.engine.io import write_atomic
 
 _SERVER = False
 

@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from simlib.errors import InputError, ParameterError, did_you_mean
 from simlib.parameters import SUPPORTED_YEARS, ParameterSet, check_override, load_parameters, parameter_tree
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = ROOT / "scenarios"
 
 # Named rule variants: each is a set of parameter values (paths of the parameter files).
