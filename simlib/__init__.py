@@ -12,7 +12,8 @@ year) and :func:`load_population`. The heavier ones (pandas, pyarrow, plotly) ar
 from simlib.errors import InputError, ParameterError, SimlibError
 from simlib.engine.household import calculate_household, household_sweep
 from simlib.parameters import SUPPORTED_YEARS, load_parameters
-from simlib.engine.simulate import ALLOWANCES, simulate
+from simlib.rules import ALLOWANCES
+from simlib.engine.simulate import simulate
 
 __version__ = "0.1.0"
 

@@ -15,7 +15,8 @@ from simlib.parameters import load_parameters
 from simlib.population.build import cached_population
 from simlib.rules.partner import MINDERJARIG_KIND
 from simlib.parameters.scenario import current_law, list_scenarios, load_scenario
-from simlib.engine.simulate import ALLOWANCES, simulate
+from simlib.rules import ALLOWANCES
+from simlib.engine.simulate import simulate
 
 YEAR = 2024
 

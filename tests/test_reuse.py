@@ -8,7 +8,8 @@ from simlib.errors import InputError
 from simlib.parameters import load_parameters
 from simlib.population.build import DEFAULT_DIR
 from simlib.population.store import load_population
-from simlib.engine.simulate import ALLOWANCES, rule_parameters, simulate
+from simlib.rules import ALLOWANCES
+from simlib.engine.simulate import rule_parameters, simulate
 from simlib.engine.structure import slice_households
 
 YEARS = (2020, 2022, 2025, 2026)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simlib.engine.simulate import ALLOWANCES, Simulation
+from simlib.rules import ALLOWANCES
+from simlib.engine.simulate import Simulation
 
 
 def baseline_summary(sim: Simulation) -> dict:

@@ -21,7 +21,8 @@ from simlib.parameters.loader import FILES, PARAMETER_DIR
 from simlib.population.generate import TENURES, TYPES
 from simlib.population.statistics import weighted_quantile
 from simlib.parameters.scenario import Scenario, current_law
-from simlib.engine.simulate import ALLOWANCES, Simulation, simulate
+from simlib.rules import ALLOWANCES
+from simlib.engine.simulate import Simulation, simulate
 
 BUCKETS = ("loss > 5%", "loss ≤ 5%", "no change", "gain ≤ 5%", "gain > 5%")
 EURO_BINS = [-np.inf, -2000, -1000, -500, -100, -0.5, 0.5, 100, 500, 1000, 2000, np.inf]

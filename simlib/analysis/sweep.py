@@ -190,7 +190,8 @@ def run_task(task: Task, spec: tuple, threads: int | None = None) -> dict:
     """One point of the grid: the reform against current law (cost, recipients, winners, losers, repayments)."""
     from simlib.analysis.compare import cost_and_recipients
     from simlib.parameters.scenario import Scenario, current_law, load_scenario
-    from simlib.engine.simulate import ALLOWANCES, simulate
+    from simlib.rules import ALLOWANCES
+    from simlib.engine.simulate import simulate
 
     if threads is not None:  # a worker of a cluster: one thread each, the cluster runs the tasks side by side
         os.environ["SIMLIB_THREADS"] = str(threads)

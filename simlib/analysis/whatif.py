@@ -36,8 +36,8 @@ from simlib.engine.model import Population
 from simlib.parameters import load_parameters
 from simlib.parameters.scenario import VARIANTS, Scenario, current_law
 from simlib.engine.simulate import simulate
+from simlib.rules import ASSET_TESTED
 
-ASSET_ALLOWANCES = ("huurtoeslag", "zorgtoeslag", "kindgebonden_budget")
 CHOICES = {
     "vermogenstoets": tuple(VARIANTS["vermogenstoets"]),
     "maximale_huurgrens": tuple(VARIANTS["maximale_huurgrens"]),
@@ -54,7 +54,7 @@ def default_settings(year: int, baseline: Scenario | None = None) -> dict:
     vg = p.awir.vermogensgrens
     afbouw = float(vg.afbouw or 0.0) * 100
     return {
-        **{f"vermogensgrens_{a}": float(getattr(vg, a).alleenstaande) for a in ASSET_ALLOWANCES},
+        **{f"vermogensgrens_{a}": float(getattr(vg, a).alleenstaande) for a in ASSET_TESTED},
         "vermogenstoets": "geleidelijke_afbouw" if afbouw > 0 else "harde_grens",
         "afbouw": afbouw if afbouw > 0 else DEFAULT_AFBOUW,
         "maximale_huurgrens": p.huurtoeslag.maximale_huurgrens.werking,
@@ -97,7 +97,7 @@ def overrides(settings: dict, year: int, baseline: Scenario | None = None) -> di
             raise InputError(f"what-if settings: {key}: expected a number of at least 0, got {value!r}")
     p = (baseline or current_law(year)).parameter_set(year)
     out: dict = {}
-    for a in ASSET_ALLOWANCES:
+    for a in ASSET_TESTED:
         v = s[f"vermogensgrens_{a}"]
         if v != base[f"vermogensgrens_{a}"]:
             lim = getattr(p.awir.vermogensgrens, a)

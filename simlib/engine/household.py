@@ -17,7 +17,9 @@ from simlib.engine.model import CARE_TYPE_CODES, CARE_TYPE_NAMES, Population
 from simlib.parameters import load_parameters
 from simlib.rules.huurtoeslag import TYPE_NAMES
 from simlib.rules.partner import CRITERION_NAMES, EXCLUSION_NAMES, GEEN, RELATIVE_KINDS
-from simlib.engine.simulate import ALLOWANCES, HT_ROLE_NAMES, simulate
+from simlib.rules import ALLOWANCES
+from simlib.engine.simulate import simulate
+from simlib.rules.huishouden import HT_MEDEBEWONER, HT_ONDERHUURDER, HT_ROLE_NAMES
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -364,8 +366,8 @@ def _explain(sim, ids, p) -> dict:
             {
                 "huurder": name(int(homes["huurder"][0])),
                 "partner": name(int(homes["partner"][0])),
-                "medebewoners": [ids[r] for r in np.flatnonzero(roles == 3)],
-                "onderhuurders": [ids[r] for r in np.flatnonzero(roles == 4)],
+                "medebewoners": [ids[r] for r in np.flatnonzero(roles == HT_MEDEBEWONER)],
+                "onderhuurders": [ids[r] for r in np.flatnonzero(roles == HT_ONDERHUURDER)],
                 "aantal_personen": int(homes["aantal_personen"][0]),
                 "huishoudtype": TYPE_NAMES[int(h["huishoudtype"][0])],
                 "rekeninkomen": _num(homes["rekeninkomen"][0]),

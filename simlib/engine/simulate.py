@@ -13,31 +13,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from simlib.engine.model import Population
+from simlib.engine import structure as _structure
+from simlib.engine.structure import Structure, structure
+from simlib.engine.takeup import received as received_after_take_up
+from simlib.engine.threads import parallel_map, spans, workers
 from simlib.parameters import ParameterSet, load_parameters
+from simlib.rules import ALLOWANCES, ASSET_TESTED, UNIT_ALLOWANCES
 from simlib.rules import huurtoeslag as ht_rules
-from simlib.rules.awir import round_cents, toekenning
+from simlib.rules.awir import boven_vermogensgrens, round_cents, toekenning
 from simlib.rules.kindgebonden_budget import kindgebonden_budget
 from simlib.rules.kinderopvangtoeslag import kinderopvangtoeslag
 from simlib.rules.partner import PartnerResult
 from simlib.rules.zorgtoeslag import zorgtoeslag
-from simlib.engine import structure as _structure
-from simlib.engine.structure import (  # noqa: F401  (re-exported: the structure is part of a run's interface)
-    HT_HUURDER,
-    HT_MEDEBEWONER,
-    HT_NONE,
-    HT_ONDERHUURDER,
-    HT_PARTNER,
-    HT_ROLE_NAMES,
-    STRUCTURE_PARAMETERS,
-    Structure,
-    slice_households,
-    _structure_parameters,
-    structure,
-)
-from simlib.engine.takeup import received as received_after_take_up
-from simlib.engine.threads import parallel_map, spans, workers
 
-ALLOWANCES = ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag")
 UNIT_FROM_STRUCTURE = ("head", "partner", "household", "has_partner", "toetsingsinkomen", "vermogen", "zorgtoeslag_maanden")
 HOME_FROM_STRUCTURE = ("huurder", "partner", "rekeninkomen", "aantal_personen", "medebewoners")
 
@@ -88,6 +76,21 @@ class Simulation:
         amounts, w = self.claimant_amounts(allowance, received)
         return float(w[amounts > 0].sum() if weighted else np.count_nonzero(amounts > 0))
 
+    def over_asset_limit(self, allowance: str) -> np.ndarray:
+        """Per household: a claimant of ``allowance`` fails its asset test (:func:`simlib.rules.awir.vermogensgrens`;
+        for huurtoeslag :func:`simlib.rules.huurtoeslag.boven_vermogensgrens`: huurder and partner together, or a
+        medebewoner on his own), whatever the rent, income or take-up."""
+        n = self.population.n_households
+        if allowance not in ASSET_TESTED:
+            return np.zeros(n, dtype=bool)
+        if allowance == "huurtoeslag":
+            S = self.structure.homes
+            over = ht_rules.boven_vermogensgrens(S["vermogen"], S["partner"] >= 0, S["vermogen_medebewoner_max"], self.params)
+            return over & (S["huurder"] >= 0)
+        u = self.units
+        over = boven_vermogensgrens(u["vermogen"], u["has_partner"], allowance, self.params)
+        return np.bincount(u["household"], weights=over.astype(float), minlength=n) > 0
+
     @property
     def details(self) -> dict:
         if getattr(self, "_details", None) is None:
@@ -102,7 +105,6 @@ class Simulation:
 UNIT_OUTPUTS = ("zorgtoeslag", "kindgebonden_budget", "kinderopvangtoeslag", "zorgtoeslag_ontvangen",
                 "kindgebonden_budget_ontvangen", "kinderopvangtoeslag_ontvangen")
 HOME_OUTPUTS = ("huurtoeslag", "huurtoeslag_ontvangen")
-UNIT_ALLOWANCES = ("zorgtoeslag", "kindgebonden_budget", "kinderopvangtoeslag")
 AMOUNT = np.float32  # storage type of yearly awards (whole euros); arithmetic on them is done in float64
 
 
@@ -323,7 +325,7 @@ def _huurtoeslag(H: dict, S: dict, h0: int, h1: int, p, keep_details: bool = Tru
         uitzondering_huurgrens=take(S["uitzondering_huurgrens"]),
         vermogen=take(S["vermogen"]),
         heeft_partner=take(S["partner"]) >= 0,
-        medebewoner_boven_vermogensgrens=take(S["vermogen_medebewoner_max"]) > p.awir.vermogensgrens.huurtoeslag.alleenstaande,
+        vermogen_medebewoner=take(S["vermogen_medebewoner_max"]),
         huurder_meerderjarig=take(S["huurder_meerderjarig"]),
         p=p,
     )
@@ -342,13 +344,3 @@ def _huurtoeslag(H: dict, S: dict, h0: int, h1: int, p, keep_details: bool = Tru
         details[k] = full
     details["per_maand_woning"] = per_maand
     return {"huurtoeslag": award}, details
-
-
-def huurtoeslag_over_asset_limit(sim: Simulation) -> np.ndarray:
-    """Per household: the huurtoeslag household fails the asset test (huurder and partner together, or a
-    medebewoner on his own; Awir art. 7 lid 7, Wet op de huurtoeslag art. 14), whatever its rent and income."""
-    p = sim.params
-    S = structure(sim.population, p).homes
-    lim = p.awir.vermogensgrens.huurtoeslag
-    over = (S["vermogen"] > np.where(S["partner"] >= 0, lim.partners, lim.alleenstaande)) | (S["vermogen_medebewoner_max"] > lim.alleenstaande)
-    return over & (S["huurder"] >= 0)

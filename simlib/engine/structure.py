@@ -1,10 +1,11 @@
-"""The structure of a population: who forms a benefit unit and a huurtoeslag household with whom.
+"""The structure of a population, computed once and kept: who forms a benefit unit and a huurtoeslag household.
 
-The toeslagpartner rule (Awir art. 3), the benefit units (aanvrager and toeslagpartner, the children of a parent at
-the address), the huurtoeslag household of each rented home (huurder, partner, medebewoners, onderhuurders; Awir art.
-2 lid 1 e) and the per-unit and per-home inputs of the rules. It depends on the population and a few parameters
-only (STRUCTURE_PARAMETERS), so it is computed once per population and cached; the amounts of the four allowances
-(:mod:`simlib.engine.simulate`) are computed from it for every scenario.
+The law of it is in :mod:`simlib.rules.partner` (the toeslagpartner, Awir art. 3) and :mod:`simlib.rules.huishouden`
+(aanvrager, benefit unit, huurder, medebewoners, onderhuurders); this module applies it to a population and keeps
+the result. It depends on the population and a few parameters only (STRUCTURE_PARAMETERS), so it is cached on the
+population per set of their values; the amounts of the four allowances (:mod:`simlib.engine.simulate`) are computed
+from it for every scenario. Large populations are done in blocks of households on threads and merged; a population
+that differs only in incomes (an income estimate) gets its structure derived from the original's.
 """
 
 from __future__ import annotations
@@ -16,27 +17,12 @@ import numpy as np
 from simlib.engine.model import REFERENCES, Population
 from simlib.parameters import ParameterSet
 from simlib.parameters.loader import ParameterNode
+from simlib.rules import huishouden as hh
 from simlib.rules.partner import PartnerResult, toeslagpartners
 from simlib.engine.memory import for_population
 from simlib.engine.threads import parallel_map, spans, workers
 
-FULL_TIME_HOURS_PER_MONTH = 40 * 365 / 7 / 12  # assumed hours worked when unknown (weeks counted as 365/7)
-MONTHS = np.arange(1, 13)
 CHUNK_HOUSEHOLDS = 250_000  # households per block: large populations are processed in blocks of this size
-
-
-def _first_per_group(group: np.ndarray, sort_keys: tuple, candidates: np.ndarray, n_groups: int) -> np.ndarray:
-    """Row of the best candidate per group (the first after sorting by ``sort_keys``), -1 where none."""
-    out = np.full(n_groups, -1, dtype=np.int64)
-    rows = np.flatnonzero(candidates)
-    if len(rows) == 0:
-        return out
-    order = np.lexsort(tuple(k[rows] for k in sort_keys) + (group[rows],))
-    rows = rows[order]
-    g = group[rows]
-    first = np.r_[True, g[1:] != g[:-1]]
-    out[g[first]] = rows[first]
-    return out
 
 
 def _rank(person_id: np.ndarray) -> np.ndarray:
@@ -251,89 +237,29 @@ class _Merged:
 
 
 def _build_structure(population: Population, p) -> Structure:
-    P = population.persons
+    """Partners, benefit units and huurtoeslag households of ``population`` (the law: :mod:`simlib.rules.partner`,
+    :mod:`simlib.rules.huishouden`) and the per-unit and per-home inputs of the rules."""
+    P, H = population.persons, population.households
     n = population.n_persons
     age = P["age"].astype(np.int64)
     birth_month = P["birth_month"].astype(np.int64)
     resident = ~P["elsewhere"]
-    household = P["household"]
-
-    # --- toeslagpartner (Awir art. 3) ---
-    view = dict(P)
-    view["resident"] = resident
-    view["rank"] = _rank(P["person_id"])
-    pr = toeslagpartners(view, population.relations, p)
+    rank = _rank(P["person_id"])
+    pr = toeslagpartners(dict(P) | {"resident": resident, "rank": rank}, population.relations, p)
     partner = pr.partner
 
-    # --- benefit units: an aanvrager (resident, 18 or older during the year) and the toeslagpartner ---
-    turns_18 = (age == 17) & (birth_month < 12)
-    partner_ok = partner >= 0
-    # a spouse living elsewhere who is not the toeslagpartner (art. 3a) claims for himself: his zorgtoeslag is counted
-    # with this household, so that the couple's claims do not vanish from the population
-    may_apply = (resident & ((age >= 18) | turns_18)) | (~resident & ~partner_ok & (age >= 18))
-    rank = view["rank"]
-    p_safe = np.where(partner_ok, partner, 0)
-    secondary = partner_ok & resident[p_safe] & (rank[p_safe] < rank)
-    is_head = may_apply & ~secondary
-    heads = np.flatnonzero(is_head)
-    n_units = len(heads)
-    unit = np.full(n, -1, dtype=np.int64)
-    unit[heads] = np.arange(n_units)
-    head_partner = partner[heads]
-    has_partner = head_partner >= 0
-    unit[head_partner[has_partner]] = np.flatnonzero(has_partner)
-    hp_safe = np.where(has_partner, head_partner, heads)
+    heads = hh.aanvragers(age, birth_month, resident, partner, rank)
+    unit = hh.unit_of_person(heads, partner, n)
+    child_unit = hh.unit_of_child(age, resident, P["parent1"], P["parent2"], unit)
+    units = hh.unit_members(P, heads, partner, age, birth_month)
+    units.update(hh.unit_incomes(P, heads, units["partner"]))
+    kgb = hh.children_per_month(child_unit, age, birth_month, len(heads), int(p.kindgebonden_budget.maximumleeftijd_kind))
+    care = hh.children_in_childcare(P, child_unit, age)
 
-    # children at the address belong to the unit of a parent at the address
-    child = resident & (age < 18)
-    child_unit = np.full(n, -1, dtype=np.int64)
-    for col in ("parent2", "parent1"):
-        par = P[col]
-        ok = child & (par >= 0)
-        par_unit = unit[np.where(ok, par, 0)]
-        ok &= resident[np.where(ok, par, 0)] & (par_unit >= 0)
-        child_unit[ok] = par_unit[ok]
-
-    assets = P["assets"].astype(float)
-    insured = P["insured"]
-    works = P["works"]
-    months_adult = np.where(age[heads] >= 18, 12, np.where(turns_18[heads], 12 - birth_month[heads], 0))
-    units = {
-        "head": heads,
-        "partner": head_partner,
-        "household": household[heads],
-        "has_partner": has_partner,
-        "vermogen": assets[heads] + np.where(has_partner, assets[hp_safe], 0.0),
-        "both_insured": insured[heads] & np.where(has_partner, insured[hp_safe], False),
-        "zorgtoeslag_maanden": np.where(insured[heads] | np.where(has_partner, insured[hp_safe], False), months_adult, 0),
-        "works": works[heads] & np.where(has_partner, works[hp_safe], True),
-        "takeup_draw": P["takeup_draw"][heads],
-    }
-    units.update(_unit_incomes(P, heads, head_partner))
-
-    # --- kindgebonden budget: children per month, up to and including the month they turn 18 ---
-    kids = np.flatnonzero(child_unit >= 0)
-    has_kids = np.zeros(n_units, dtype=bool)
-    has_kids[child_unit[kids]] = True
-    kgb_units = np.flatnonzero(has_kids)
-    kid_pos = (np.cumsum(has_kids) - 1)[child_unit[kids]]
-    age_m = age[kids, None] + (MONTHS[None, :] > birth_month[kids, None])  # Awir art. 5: from the next month
-    max_age = int(p.kindgebonden_budget.maximumleeftijd_kind)
-    cell = (kid_pos[:, None] * 12 + np.arange(12)[None, :]).ravel()
-    kgb = {"units": kgb_units}
-    for name, cond in (
-        ("kinderen", age_m < max_age),
-        ("kinderen_12_15", (age_m >= 12) & (age_m < 16)),
-        ("kinderen_16_17", (age_m >= 16) & (age_m < max_age)),
-    ):
-        kgb[name] = np.bincount(cell, weights=cond.ravel(), minlength=len(kgb_units) * 12).reshape(-1, 12).astype(np.int64)
-
-    # --- kinderopvangtoeslag: children in childcare ---
-    care_rows = np.flatnonzero((child_unit >= 0) & (P["childcare_type"] > 0))
-    care = {"rows": care_rows, "household": household[care_rows], "unit": child_unit[care_rows], "type": P["childcare_type"][care_rows],
-            "hours": P["childcare_hours"][care_rows], "price": P["childcare_price"][care_rows], "age": age[care_rows]}
-
-    homes, role, young_child = _huurtoeslag_structure(population, p, unit, partner, child_unit, resident, rank)
+    huurder = hh.huurder(P, H["renter"], resident, rank, age, population.n_households)
+    role, ht_partner = hh.huurtoeslag_roles(P, H["renter"], resident, unit, partner, child_unit, huurder)
+    young_child = hh.young_children_of_members(P, role, age, p.awir.leeftijd_vrijstelling_medebewoner_kind)
+    homes = hh.huurtoeslag_household(P, H, role, ht_partner, huurder, young_child, age, birth_month, p)
     persons = {"unit": unit, "child_unit": child_unit, "partner": partner, "criterion": pr.criterion, "ht_role": role,
                "ht_young_child": young_child}
     return _compact(Structure(pr, persons, units, kgb, care, homes))
@@ -359,131 +285,6 @@ def _compact(st: Structure) -> Structure:
     st.partners = PartnerResult(st.persons["partner"], pr.criterion, pr.pair_i.astype(np.int32), pr.pair_j.astype(np.int32),
                                 pr.pair_criterion, pr.pair_exclusion)
     return st
-
-
-# roles in the huurtoeslag household
-HT_NONE, HT_HUURDER, HT_PARTNER, HT_MEDEBEWONER, HT_ONDERHUURDER = 0, 1, 2, 3, 4
-HT_ROLE_NAMES = {HT_NONE: "", HT_HUURDER: "huurder", HT_PARTNER: "partner", HT_MEDEBEWONER: "medebewoner", HT_ONDERHUURDER: "onderhuurder"}
-
-
-def _group_max(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
-    """Maximum of ``values`` per group (rows sorted by group); -inf for an empty group."""
-    out = np.full(n_groups, -np.inf)
-    if len(values):
-        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-        out[group[starts]] = np.maximum.reduceat(values, starts)
-    return out
-
-
-def _huurtoeslag_structure(population: Population, p, unit, partner, child_unit, resident, rank):
-    """The huurtoeslag household of every rented home: huurder, partner, medebewoners, onderhuurders (Awir art. 2 lid 1 e)."""
-    P, H = population.persons, population.households
-    n, nh = population.n_persons, population.n_households
-    household = P["household"]
-    age = P["age"].astype(np.int64)
-    birth_month = P["birth_month"].astype(np.int64)
-    lodger = P["lodger"]
-    renter = H["renter"]
-
-    # the huurder: the person marked as tenant, else the oldest adult without a parent at the address, not a lodger
-    has_parent_here = np.zeros(n, dtype=bool)
-    for col in ("parent1", "parent2"):
-        par = P[col]
-        ok = par >= 0
-        has_parent_here |= ok & resident[np.where(ok, par, 0)]
-    candidate = resident & (age >= 18) & ~lodger & renter[household]
-    huurder = _first_per_group(
-        household, (rank, -age, has_parent_here.astype(np.int64), (~P["tenant"]).astype(np.int64)), candidate, nh
-    )
-    has_huurder = huurder >= 0
-    hu = np.where(has_huurder, huurder, 0)
-    ht_partner = np.where(has_huurder, partner[hu], -1)
-    ht_partner = np.where((ht_partner >= 0) & resident[np.maximum(ht_partner, 0)], ht_partner, -1)
-
-    role = np.zeros(n, dtype=np.int8)
-    in_rented = resident & renter[household] & has_huurder[household]
-    role[in_rented] = HT_MEDEBEWONER
-    # onderhuurders (Awir art. 2 lid 1 e 2°-3°): lodgers with their partner and children, unless first-degree
-    # relatives of the huurder or partner
-    huurder_of = huurder[household]
-    partner_of = ht_partner[household]
-    first_degree = np.zeros(n, dtype=bool)
-    for col in ("parent1", "parent2"):
-        par = P[col]
-        first_degree |= (par >= 0) & ((par == huurder_of) | (par == partner_of))
-    for ref in (huurder_of, partner_of):
-        ok = ref >= 0
-        r = np.where(ok, ref, 0)
-        first_degree |= ok & ((P["parent1"][r] == np.arange(n)) | (P["parent2"][r] == np.arange(n)))
-    onder = in_rented & lodger & ~first_degree & (np.arange(n) != huurder_of) & (np.arange(n) != partner_of)
-    onder_units = np.unique(unit[onder & (unit >= 0)])
-    onder_household = onder.copy()
-    if len(onder_units):
-        onder_household |= in_rented & np.isin(unit, onder_units) & (np.arange(n) != huurder_of) & (np.arange(n) != partner_of)
-        onder_household |= in_rented & np.isin(child_unit, onder_units)
-    role[onder_household] = HT_ONDERHUURDER
-    role[huurder[has_huurder]] = HT_HUURDER
-    role[ht_partner[ht_partner >= 0]] = HT_PARTNER
-    member = (role == HT_HUURDER) | (role == HT_PARTNER) | (role == HT_MEDEBEWONER)
-    mede = role == HT_MEDEBEWONER
-
-    # income: a young child of a member counts only above the exemption (Awir art. 7 lid 6)
-    parent_is_member = np.zeros(n, dtype=bool)
-    for col in ("parent1", "parent2"):
-        par = P[col]
-        ok = par >= 0
-        parent_is_member |= ok & member[np.where(ok, par, 0)]
-    young_child = mede & parent_is_member & (age < p.awir.leeftijd_vrijstelling_medebewoner_kind)
-    aantal = np.bincount(household, weights=member.astype(float), minlength=nh).astype(np.int64)
-    age_months = 12 * age + (12 - birth_month)
-    aow = member & (age_months >= p.huurtoeslag.pensioengerechtigde_leeftijd)
-    old_enough = member & (age >= p.huurtoeslag.maximale_huurgrens.jongerenleeftijd)
-    with_child = member & parent_is_member
-    young_disabled = member & P["disability"]
-    assets = P["assets"].astype(float)
-    homes = {
-        "huurder": huurder,
-        "partner": ht_partner,
-        "rekeninkomen": _rekeninkomen(P, member, young_child, nh, p),
-        "aantal_personen": aantal,
-        "medebewoners": np.bincount(household, weights=mede.astype(float), minlength=nh).astype(np.int64),
-        "ouderen": np.bincount(household, weights=aow.astype(float), minlength=nh) > 0,
-        "hoge_huurgrens": np.bincount(household, weights=(old_enough | with_child | young_disabled).astype(float), minlength=nh) > 0,
-        "vermogen": np.bincount(household, weights=np.where((role == HT_HUURDER) | (role == HT_PARTNER), assets, 0.0), minlength=nh),
-        # the largest asset of a medebewoner: each one is tested against the limit of a single person
-        "vermogen_medebewoner_max": _group_max(np.where(mede, assets, -np.inf), household, nh),
-        "uitzondering_huurgrens": H["adapted_home"] | (H["home_for_8plus"] & (aantal >= 8)) | H["acquired_right"],
-        "huurder_meerderjarig": has_huurder & (age[hu] >= p.huurtoeslag.minimumleeftijd_huurder),
-        "rents": has_huurder & renter,
-        "takeup_draw": np.where(has_huurder, P["takeup_draw"][hu], 1.0),  # no huurder: nobody to claim
-    }
-    return homes, role, young_child
-
-
-def _unit_incomes(P: dict, heads: np.ndarray, partner: np.ndarray) -> dict:
-    """Joint toetsingsinkomen of each unit and the hours worked by the parent who works least (unknown hours: full
-    time for someone who works). Only the members of the units given are read (units may be a block)."""
-    income = np.asarray(P["income"], dtype=float)
-    hours_worked = np.asarray(P["hours_worked"], dtype=float)
-
-    def hours(rows: np.ndarray) -> np.ndarray:
-        h = hours_worked[rows]
-        return np.where(np.isnan(h), np.where(P["works"][rows], FULL_TIME_HOURS_PER_MONTH, 0.0), h)
-
-    has_partner = partner >= 0
-    mate = np.where(has_partner, partner, heads)
-    return {"toetsingsinkomen": income[heads] + np.where(has_partner, income[mate], 0.0),
-            "least_hours": np.where(has_partner, np.minimum(hours(heads), hours(mate)), hours(heads))}
-
-
-def _rekeninkomen(P: dict, member: np.ndarray, young_child: np.ndarray, nh: int, p, block: tuple | None = None) -> np.ndarray:
-    """Income of the huurtoeslag household: huurder, partner and medebewoners; a young child of a member counts only
-    above the exemption (Awir art. 7 lid 6). ``block`` (h0, h1, p0, p1): only households h0..h1-1 (persons p0..p1-1)."""
-    h0, h1, p0, p1 = block or (0, nh, 0, len(member))
-    sl = slice(p0, p1)
-    income = np.asarray(P["income"][sl], dtype=float)
-    counted = np.where(young_child[sl], np.maximum(income - p.awir.vrijstelling_inkomen_medebewoner_kind, 0.0), income)
-    return np.bincount(P["household"][sl] - h0, weights=np.where(member[sl], counted, 0.0), minlength=h1 - h0)
 
 
 def household_blocks(household: np.ndarray, nh: int, size: int = 1 << 18) -> list[tuple[int, int, int, int]]:
@@ -517,17 +318,15 @@ def _derive(population: Population, st: Structure, p) -> Structure:
     units.update({k: np.empty(len(heads)) for k in ("toetsingsinkomen", "least_hours")})
     homes = dict(st.homes)
     homes["rekeninkomen"] = np.empty(nh)
-    role = st.persons["ht_role"]
-    member = (role == HT_HUURDER) | (role == HT_PARTNER) | (role == HT_MEDEBEWONER)
+    member = hh.is_member(st.persons["ht_role"])
+    exemption = p.awir.vrijstelling_inkomen_medebewoner_kind
 
     def block(b: tuple[int, int, int, int]) -> None:  # in blocks on threads; each writes its own part
         h0, h1, _, _ = b
         u0, u1 = np.searchsorted(units["household"], [h0, h1])
-        for k, v in _unit_incomes(P, heads[u0:u1], partner[u0:u1]).items():
+        for k, v in hh.unit_incomes(P, heads[u0:u1], partner[u0:u1]).items():
             units[k][u0:u1] = v
-        homes["rekeninkomen"][h0:h1] = _rekeninkomen(P, member, st.persons["ht_young_child"], nh, p, b)
+        homes["rekeninkomen"][h0:h1] = hh.rekeninkomen(P, member, st.persons["ht_young_child"], nh, exemption, b)
 
     parallel_map(block, household_blocks(P["household"], nh))
     return Structure(st.partners, st.persons, units, st.kgb, st.care, homes)
-
-

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import numpy as np
 
-ALLOWANCES = ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag")
-
 
 def probability(monthly_amount, intercept: float, slope: float):
     """Take-up probability for an entitled unit with this monthly amount."""

@@ -15,7 +15,7 @@ import plotly.io as pio
 from simlib.face import charts
 from simlib.analysis.compare import Comparison
 from simlib.engine.io import write_atomic, write_text_atomic
-from simlib.engine.simulate import ALLOWANCES
+from simlib.rules import ALLOWANCES
 
 
 

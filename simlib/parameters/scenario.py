@@ -32,7 +32,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simlib.errors import InputError, ParameterError, did_you_mean
-from simlib.parameters import SUPPORTED_YEARS, ParameterSet, check_override, load_parameters, parameter_tree
+from simlib.parameters.loader import SUPPORTED_YEARS, ParameterSet, check_override, load_parameters, parameter_tree
+from simlib.rules import ALLOWANCES
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = ROOT / "scenarios"
@@ -59,7 +60,6 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
         "geleidelijke_afbouw": {"awir.vermogensgrens.afbouw": 10},
     },
 }
-ALLOWANCES = ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag")
 _STRICT = ConfigDict(extra="forbid")
 
 

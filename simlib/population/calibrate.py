@@ -25,7 +25,8 @@ from simlib.parameters import ParameterSet
 from simlib.population.statistics import HouseholdColumns
 from simlib.engine.simulate import simulate
 from simlib.engine.structure import CHUNK_HOUSEHOLDS, slice_households
-from simlib.engine.takeup import ALLOWANCES, received, solve_intercept
+from simlib.engine.takeup import received, solve_intercept
+from simlib.rules import ALLOWANCES
 from simlib.engine.threads import parallel_map, spans
 
 

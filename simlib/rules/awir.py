@@ -33,16 +33,29 @@ def toekenning(jaarbedrag, p):
     return np.where(rounded < p.awir.minimum_tegemoetkoming, 0.0, rounded)
 
 
-def vermogenstoets(vermogen, heeft_partner, grens_alleenstaande, grens_partners, p):
-    """Asset test: returns (passes, reduction per year).
+def vermogensgrens(heeft_partner, allowance: str, p):
+    """The asset limit of each claimant of ``allowance``: the single limit without a toeslagpartner, the joint one
+    with (Awir art. 7 lid 3; Wet op de zorgtoeslag art. 3, Wet op het kindgebonden budget art. 2 lid 3, Wet op de
+    huurtoeslag art. 14 via Awir art. 7 lid 7). The values are ``awir.vermogensgrens.<allowance>``."""
+    limit = getattr(p.awir.vermogensgrens, allowance)
+    return np.where(heeft_partner, limit.partners, limit.alleenstaande)
+
+
+def boven_vermogensgrens(vermogen, heeft_partner, allowance: str, p):
+    """Whether the rendementsgrondslag on 1 January (own, or joint with a toeslagpartner) exceeds the asset limit of
+    ``allowance`` (:func:`vermogensgrens`), whatever the consequence (a cliff, or a phase-out as a scenario lever)."""
+    return np.asarray(vermogen, dtype=float) > vermogensgrens(heeft_partner, allowance, p)
+
+
+def vermogenstoets(vermogen, heeft_partner, allowance: str, p):
+    """Asset test of ``allowance``: returns (passes, reduction per year).
 
     ``vermogen`` is the own rendementsgrondslag without partner, the joint one with a partner for the whole year
     (Awir art. 7 lid 3). With the legal cliff (``awir.vermogensgrens.afbouw`` = 0) ``passes`` is False above the
-    limit and the reduction is 0. With a phase-out percentage every unit passes and the yearly allowance is reduced
-    by that share of the assets above the limit.
+    limit (:func:`vermogensgrens`) and the reduction is 0. With a phase-out percentage every unit passes and the
+    yearly allowance is reduced by that share of the assets above the limit.
     """
-    grens = np.where(heeft_partner, grens_partners, grens_alleenstaande)
-    boven = np.maximum(np.asarray(vermogen, dtype=float) - grens, 0.0)
+    boven = np.maximum(np.asarray(vermogen, dtype=float) - vermogensgrens(heeft_partner, allowance, p), 0.0)
     afbouw = p.awir.vermogensgrens.afbouw
     if afbouw > 0:
         return np.ones(np.shape(boven), dtype=bool), afbouw * boven

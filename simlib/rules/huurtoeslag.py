@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simlib.rules.awir import boven_vermogensgrens as boven
 from simlib.rules.awir import ceil_cents, round_cents, vermogenstoets
 
 # Household types (Wht art. 2)
@@ -57,6 +58,52 @@ def normhuur(rekeninkomen, htype, p):
     return np.where(y <= ijkpunt, minimum, ceil_cents(a * y * y + b * y))
 
 
+def boven_vermogensgrens(vermogen, heeft_partner, vermogen_medebewoner, p):
+    """The home fails the asset test: the assets of huurder and partner together exceed the limit (the single one
+    without a partner; Awir art. 7 lid 3, 7; Wht art. 14), or a medebewoner's own assets exceed the single limit (Awir
+    art. 7 lid 4; ``vermogen_medebewoner`` is the largest of them, -inf without medebewoners)."""
+    return boven(vermogen, heeft_partner, "huurtoeslag", p) | boven(vermogen_medebewoner, False, "huurtoeslag", p)
+
+
+def _huurgrens(rekenhuur, hoge_huurgrens, uitzondering_huurgrens, p):
+    """The maximale huurgrens (Wht art. 13 lid 1), whether the rent is above it, whether that excludes the home (an
+    entry condition until 2025, except in the cases of lid 2) and the rent that is subsidised."""
+    m = p.huurtoeslag.maximale_huurgrens
+    huurgrens = np.where(hoge_huurgrens, m.bedrag, m.jongeren)
+    boven_huurgrens = rekenhuur > huurgrens
+    if m.werking == "uitsluiting":
+        uitgesloten = boven_huurgrens & ~np.asarray(uitzondering_huurgrens, dtype=bool)
+        subsidiabel = np.minimum(rekenhuur, huurgrens)
+    elif m.werking == "aftopping":
+        uitgesloten = np.zeros(rekenhuur.shape, dtype=bool)
+        subsidiabel = np.minimum(rekenhuur, huurgrens)
+    else:  # 'geen': scenario without any limit
+        uitgesloten = np.zeros(rekenhuur.shape, dtype=bool)
+        subsidiabel = rekenhuur
+    return huurgrens, boven_huurgrens, uitgesloten, subsidiabel
+
+
+def _delen(subsidiabel, basishuur, aantal_personen, veertig, p):
+    """The 100%, 65% and 40% parts of the rent (Wht art. 21 lid 1-3) and the aftoppingsgrens of the household."""
+    ht = p.huurtoeslag
+    kkg = ht.kwaliteitskortingsgrens
+    aftop = np.where(np.asarray(aantal_personen) >= 3, ht.aftoppingsgrens.drie_of_meer_personen, ht.aftoppingsgrens.een_of_twee_personen)
+    pct = ht.subsidiepercentage
+    deel_100 = np.maximum(np.minimum(subsidiabel, kkg) - basishuur, 0.0)
+    deel_65 = pct.tot_aftoppingsgrens * np.maximum(np.minimum(subsidiabel, aftop) - np.maximum(kkg, basishuur), 0.0)
+    deel_40 = np.where(veertig, pct.boven_aftoppingsgrens * np.maximum(subsidiabel - np.maximum(aftop, basishuur), 0.0), 0.0)
+    return deel_100, deel_65, deel_40, aftop
+
+
+def _afbouw(y, htype, p):
+    """From 2026: the reduction of (Y - minimum-inkomensijkpunt) x afbouwpercentage / 12 (Wht art. 21 lid 2)."""
+    n = p.huurtoeslag.normhuur
+    if n.methode != "vast_met_afbouw":
+        return np.zeros(np.shape(htype))
+    afbouwpct = np.where(htype == EENPERSOONS, n.afbouwpercentage.eenpersoons, n.afbouwpercentage.meerpersoons)
+    return np.maximum(y - _per_type(htype, p, "minimum_inkomensijkpunt"), 0.0) * afbouwpct / 12.0
+
+
 def huurtoeslag(
     kale_huur,
     servicekosten,
@@ -69,7 +116,7 @@ def huurtoeslag(
     uitzondering_huurgrens,
     vermogen,
     heeft_partner,
-    medebewoner_boven_vermogensgrens,
+    vermogen_medebewoner,
     huurder_meerderjarig,
     p,
 ):
@@ -86,7 +133,7 @@ def huurtoeslag(
         uitzondering_huurgrens: an exception of art. 13 lid 2 applies (handicap, 8+ persons, verworven recht).
         vermogen: own (no partner) or joint (partners) rendementsgrondslag on 1 January (Awir art. 7 lid 3).
         heeft_partner: the huurder has a partner at the address (Wht art. 1a lid 3).
-        medebewoner_boven_vermogensgrens: a medebewoner's own assets exceed the single limit (Awir art. 7 lid 4).
+        vermogen_medebewoner: the largest rendementsgrondslag of a medebewoner, -inf without one (Awir art. 7 lid 4).
         huurder_meerderjarig: the huurder is of age (Wht art. 8).
         p: parameters of the year.
 
@@ -97,52 +144,23 @@ def huurtoeslag(
     y = np.asarray(rekeninkomen, dtype=float)
     service = np.minimum(np.asarray(servicekosten, dtype=float), ht.rekenhuur.maximum_servicekosten)
     rekenhuur = kale_huur + (service if ht.rekenhuur.servicekosten_tellen_mee else 0.0)
-
-    huurgrens = np.where(hoge_huurgrens, ht.maximale_huurgrens.bedrag, ht.maximale_huurgrens.jongeren)
-    werking = ht.maximale_huurgrens.werking
-    boven_huurgrens = rekenhuur > huurgrens
-    if werking == "uitsluiting":
-        uitgesloten = boven_huurgrens & ~np.asarray(uitzondering_huurgrens, dtype=bool)
-        subsidiabel = np.minimum(rekenhuur, huurgrens)
-    elif werking == "aftopping":
-        uitgesloten = np.zeros(rekenhuur.shape, dtype=bool)
-        subsidiabel = np.minimum(rekenhuur, huurgrens)
-    else:  # 'geen': scenario without any limit
-        uitgesloten = np.zeros(rekenhuur.shape, dtype=bool)
-        subsidiabel = rekenhuur
+    huurgrens, boven_huurgrens, uitgesloten, subsidiabel = _huurgrens(rekenhuur, hoge_huurgrens, uitzondering_huurgrens, p)
 
     htype = huishoudtype(eenpersoons, ouderen, p)
     nh = normhuur(y, htype, p)
     basishuur = nh + ht.taakstellingsbedrag - ht.verlaging_eigen_bijdrage
-    kkg = ht.kwaliteitskortingsgrens
-    aftop = np.where(np.asarray(aantal_personen) >= 3, ht.aftoppingsgrens.drie_of_meer_personen, ht.aftoppingsgrens.een_of_twee_personen)
-    pct = ht.subsidiepercentage
-    if pct.boven_aftoppingsgrens_voor_alle_huishoudens:
+    if ht.subsidiepercentage.boven_aftoppingsgrens_voor_alle_huishoudens:
         veertig = np.ones(rekenhuur.shape, dtype=bool)
     else:
         veertig = np.asarray(eenpersoons, dtype=bool) | np.asarray(ouderen, dtype=bool) | np.asarray(aangepaste_woning, dtype=bool)
-
-    deel_100 = np.maximum(np.minimum(subsidiabel, kkg) - basishuur, 0.0)
-    deel_65 = pct.tot_aftoppingsgrens * np.maximum(np.minimum(subsidiabel, aftop) - np.maximum(kkg, basishuur), 0.0)
-    deel_40 = np.where(veertig, pct.boven_aftoppingsgrens * np.maximum(subsidiabel - np.maximum(aftop, basishuur), 0.0), 0.0)
-    voor_afbouw = deel_100 + deel_65 + deel_40
-
-    if ht.normhuur.methode == "vast_met_afbouw":
-        afbouwpct = np.where(htype == EENPERSOONS, ht.normhuur.afbouwpercentage.eenpersoons, ht.normhuur.afbouwpercentage.meerpersoons)
-        ijkpunt = _per_type(htype, p, "minimum_inkomensijkpunt")
-        afbouw = np.maximum(y - ijkpunt, 0.0) * afbouwpct / 12.0
-    else:
-        afbouw = np.zeros(rekenhuur.shape)
+    deel_100, deel_65, deel_40, aftop = _delen(subsidiabel, basishuur, aantal_personen, veertig, p)
+    afbouw = _afbouw(y, htype, p)
 
     heeft_partner = np.asarray(heeft_partner, dtype=bool)
-    vermogen_ok, vermogen_korting = vermogenstoets(
-        vermogen, heeft_partner, p.awir.vermogensgrens.huurtoeslag.alleenstaande, p.awir.vermogensgrens.huurtoeslag.partners, p
-    )
-    medebewoner_ok = ~np.asarray(medebewoner_boven_vermogensgrens, dtype=bool)
-    grens = np.where(heeft_partner, p.awir.vermogensgrens.huurtoeslag.partners, p.awir.vermogensgrens.huurtoeslag.alleenstaande)
-    boven_grens = (np.asarray(vermogen, dtype=float) > grens) | ~medebewoner_ok
+    vermogen_ok, vermogen_korting = vermogenstoets(vermogen, heeft_partner, "huurtoeslag", p)
+    medebewoner_ok = ~boven(vermogen_medebewoner, False, "huurtoeslag", p)
     recht = (kale_huur > 0) & np.asarray(huurder_meerderjarig, dtype=bool) & ~uitgesloten & vermogen_ok & medebewoner_ok
-    bedrag = round_cents(np.maximum(voor_afbouw - afbouw, 0.0))
+    bedrag = round_cents(np.maximum(deel_100 + deel_65 + deel_40 - afbouw, 0.0))
     per_maand = np.where(recht, bedrag, 0.0)
     # a phase-out of the asset cliff (scenario lever) reduces the yearly amount, spread over the months
     per_maand = np.maximum(per_maand - vermogen_korting / 12.0, 0.0)
@@ -154,14 +172,14 @@ def huurtoeslag(
         "huishoudtype": htype,
         "normhuur": nh,
         "basishuur": basishuur,
-        "kwaliteitskortingsgrens": kkg + 0.0 * y,
+        "kwaliteitskortingsgrens": ht.kwaliteitskortingsgrens + 0.0 * y,
         "aftoppingsgrens": aftop,
         "deel_100": deel_100,
         "deel_65": deel_65,
         "deel_40": deel_40,
         "afbouw": afbouw,
         "vermogen_ok": vermogen_ok & medebewoner_ok,
-        "boven_vermogensgrens": boven_grens,
+        "boven_vermogensgrens": boven(vermogen, heeft_partner, "huurtoeslag", p) | ~medebewoner_ok,
         "recht": recht,
         "per_maand": round_cents(per_maand),
     }

@@ -52,13 +52,7 @@ def kindgebonden_budget(toetsingsinkomen, heeft_partner, vermogen, kinderen, kin
     )
     drempel = kgb.drempelinkomen + np.where(heeft_partner, kgb.verhoging_drempelinkomen_partners, 0.0)
     afbouw = kgb.afbouwpercentage * np.maximum(ti - drempel, 0.0)
-    vermogen_ok, vermogen_korting = vermogenstoets(
-        vermogen,
-        heeft_partner,
-        p.awir.vermogensgrens.kindgebonden_budget.alleenstaande,
-        p.awir.vermogensgrens.kindgebonden_budget.partners,
-        p,
-    )
+    vermogen_ok, vermogen_korting = vermogenstoets(vermogen, heeft_partner, "kindgebonden_budget", p)
     per_maand = np.where(kinderen > 0, np.maximum(basis - afbouw[:, None], 0.0) / 12.0, 0.0)
     jaarbedrag = np.where(vermogen_ok, np.maximum(per_maand.sum(axis=1) - vermogen_korting, 0.0), 0.0)
     return {

@@ -132,31 +132,13 @@ def _relation_kind(pi, pj, rel_a, rel_b, rel_kind, n):
     return kind
 
 
-def toeslagpartners(persons: dict, relations: dict, p) -> PartnerResult:
-    """Determine the toeslagpartner of every person (Awir art. 3, 3a, 3b).
-
-    ``persons`` is the columnar person table (rows sorted by household) with the columns household, age, rank,
-    resident (not elsewhere), spouse, cohabitant, pension_partner, partner_last_year, parent1, parent2, home_owner,
-    business_rental_contract, requests_exception, in_shelter, temporary_protection; ``relations`` has rel_a, rel_b,
-    rel_kind (see :data:`RELATIVE_KINDS`).
-    """
-    tp = p.awir.toeslagpartner
-    n = len(persons["age"])
-    age = persons["age"]
-    household = persons["household"]
-    resident = persons["resident"]
-    adult = age >= 18
-    partner = np.full(n, -1, dtype=np.int64)
-    criterion = np.zeros(n, dtype=np.int8)
-    empty = np.empty(0, dtype=np.int64)
-    if n == 0:
-        return PartnerResult(partner, criterion, empty, empty, np.zeros(0, np.int8), np.zeros(0, np.int8))
-
-    # candidates: adults at the address, plus spouses living elsewhere (lid 1 only)
-    members = np.flatnonzero(adult)
-    pi, pj = _pairs_within_groups(members, household[members])
+def _criteria(persons: dict, pi, pj, tp, n: int):
+    """The first-mentioned criterion of Awir art. 3 lid 1-2 that holds for each candidate pair (lid 4), and for
+    criterion e whether an exception blocks it (a business rental agreement on request, a shelter stay, temporary
+    protection, or the scenario's 'couples only'): the criterion codes, the pairs that only criterion e would have
+    made partners but for an exception, and the exclusion codes of those exceptions."""
+    age, resident = persons["age"], persons["resident"]
     both_resident = resident[pi] & resident[pj]
-
     spouse = persons["spouse"]
     lid1 = (spouse[pi] == pj) | (spouse[pj] == pi)
 
@@ -207,8 +189,15 @@ def toeslagpartners(persons: dict, relations: dict, p) -> PartnerResult:
     exclusion[e_only_blocked & e_oekraine] = OEKRAINE
     exclusion[e_only_blocked & e_opvang] = OPVANG
     exclusion[e_only_blocked & e_zakelijk] = ZAKELIJKE_HUUR
+    return pair_criterion, e_only_blocked, exclusion
 
-    # lid 5: relatives
+
+def _exclusions(persons: dict, relations: dict, pi, pj, pair_criterion, e_only_blocked, exclusion, tp, n: int) -> None:
+    """Record in ``exclusion`` why a candidate pair is not partners: first-degree relatives (Awir art. 3 lid 5 a,
+    affine ones only on joint request, lid 9), a foster child (lid 5 b, on request) and the spouse of someone in a
+    shelter for domestic violence (art. 3a)."""
+    age = persons["age"]
+    p1, p2, spouse, request = persons["parent1"], persons["parent2"], persons["spouse"], persons["requests_exception"]
     kind = _relation_kind(pi, pj, relations["rel_a"], relations["rel_b"], relations["rel_kind"], n)
     parent_child = (p1[pi] == pj) | (p2[pi] == pj) | (p1[pj] == pi) | (p2[pj] == pi) | _any_of(kind, FIRST_DEGREE_BLOOD)
     # affine: one is the spouse of a parent of the other (step-parent) or a recorded in-law / step relation
@@ -234,15 +223,19 @@ def toeslagpartners(persons: dict, relations: dict, p) -> PartnerResult:
     # art. 3a: the spouse of a belanghebbende in a shelter for domestic violence
     opvang_3a = tp.opvang_uitzondering
     if opvang_3a != "geen":
+        shelter = persons["in_shelter"]
         in_3a = (shelter[pi] & (request[pi] | (opvang_3a == "automatisch"))) | (
             shelter[pj] & (request[pj] | (opvang_3a == "automatisch"))
         )
         exclusion[(pair_criterion == LID1) & in_3a] = OPVANG_3A
 
-    valid = (pair_criterion != GEEN) & (exclusion == GEEN_UITSLUITING)
 
-    # lid 4: one partner each; match pairs in order of (criterion, ranks)
-    rank = persons["rank"].astype(np.int64)
+def _match(rank, pi, pj, pair_criterion, valid, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Lid 4: one partner each. Pairs are matched in order of (criterion, ranks): a pair is accepted when it is the
+    best remaining pair of both its persons (mutual-best rounds, order-independent)."""
+    partner = np.full(n, -1, dtype=np.int64)
+    criterion = np.zeros(n, dtype=np.int8)
+    rank = rank.astype(np.int64)
     r = np.int64(n + 1)
     lo = np.minimum(rank[pi], rank[pj])
     hi = np.maximum(rank[pi], rank[pj])
@@ -262,4 +255,28 @@ def toeslagpartners(persons: dict, relations: dict, p) -> PartnerResult:
         criterion[pj[acc]] = pair_criterion[acc]
         taken = partner >= 0
         active = active[~(taken[pi[active]] | taken[pj[active]])]
+    return partner, criterion
+
+
+def toeslagpartners(persons: dict, relations: dict, p) -> PartnerResult:
+    """Determine the toeslagpartner of every person (Awir art. 3, 3a, 3b).
+
+    ``persons`` is the columnar person table (rows sorted by household) with the columns household, age, rank,
+    resident (not elsewhere), spouse, cohabitant, pension_partner, partner_last_year, parent1, parent2, home_owner,
+    business_rental_contract, requests_exception, in_shelter, temporary_protection; ``relations`` has rel_a, rel_b,
+    rel_kind (see :data:`RELATIVE_KINDS`).
+    """
+    tp = p.awir.toeslagpartner
+    n = len(persons["age"])
+    if n == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return PartnerResult(np.full(0, -1, dtype=np.int64), np.zeros(0, dtype=np.int8), empty, empty,
+                             np.zeros(0, np.int8), np.zeros(0, np.int8))
+    # candidates: adults at the address, plus spouses living elsewhere (lid 1 only)
+    members = np.flatnonzero(persons["age"] >= 18)
+    pi, pj = _pairs_within_groups(members, persons["household"][members])
+    pair_criterion, e_only_blocked, exclusion = _criteria(persons, pi, pj, tp, n)
+    _exclusions(persons, relations, pi, pj, pair_criterion, e_only_blocked, exclusion, tp, n)
+    valid = (pair_criterion != GEEN) & (exclusion == GEEN_UITSLUITING)
+    partner, criterion = _match(persons["rank"], pi, pj, pair_criterion, valid, n)
     return PartnerResult(partner, criterion, pi, pj, pair_criterion, exclusion)

@@ -38,9 +38,7 @@ def zorgtoeslag(toetsingsinkomen, heeft_partner, partner_verzekerd, vermogen, ma
     standaardpremie = zt.standaardpremie * np.where(heeft_partner, 2.0, 1.0)
     volledig = np.maximum(standaardpremie - normpremie, 0.0)
     volledig = volledig * np.where(heeft_partner & ~np.asarray(partner_verzekerd, dtype=bool), zt.partner_niet_verzekerd_percentage, 1.0)
-    vermogen_ok, vermogen_korting = vermogenstoets(
-        vermogen, heeft_partner, p.awir.vermogensgrens.zorgtoeslag.alleenstaande, p.awir.vermogensgrens.zorgtoeslag.partners, p
-    )
+    vermogen_ok, vermogen_korting = vermogenstoets(vermogen, heeft_partner, "zorgtoeslag", p)
     maanden = np.asarray(maanden, dtype=float)
     jaarbedrag = np.where(vermogen_ok, np.maximum(volledig * maanden / 12.0 - vermogen_korting, 0.0), 0.0)
     return {

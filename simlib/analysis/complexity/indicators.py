@@ -19,12 +19,13 @@ from simlib.engine.model import Population
 from simlib.parameters import ParameterSet, load_parameters
 from simlib.rules.partner import GEEN_STEL, OPVANG_3A
 from simlib.parameters.scenario import VARIANTS, Scenario
-from simlib.engine.simulate import ALLOWANCES, Simulation, huurtoeslag_over_asset_limit, simulate, structure
+from simlib.engine.simulate import Simulation, simulate, structure
+from simlib.rules import ALLOWANCES, ASSET_TESTED
+from simlib.rules.awir import boven_vermogensgrens, vermogensgrens
 from simlib.engine.takeup import probability
 
 HERE = Path(__file__).resolve().parent
-ASSET_ALLOWANCES = ("zorgtoeslag", "kindgebonden_budget", "huurtoeslag")
-UNCUT = {**{f"awir.vermogensgrens.{a}.{k}": 1e15 for a in ASSET_ALLOWANCES for k in ("alleenstaande", "partners")},
+UNCUT = {**{f"awir.vermogensgrens.{a}.{k}": 1e15 for a in ASSET_TESTED for k in ("alleenstaande", "partners")},
          "huurtoeslag.maximale_huurgrens.werking": "geen"}
 
 
@@ -216,14 +217,12 @@ def _hours_link_binds(sim: Simulation, p: ParameterSet) -> np.ndarray:
 
 def _assets_above_limit(sim: Simulation, p: ParameterSet) -> np.ndarray:
     """Households with an allowance although a claimant's assets exceed the limit (only with a phase-out)."""
-    n = sim.population.n_households
-    out = np.zeros(n, dtype=bool)
+    out = np.zeros(sim.population.n_households, dtype=bool)
     u = sim.units
-    for a in ("zorgtoeslag", "kindgebonden_budget"):
-        lim = getattr(p.awir.vermogensgrens, a)
-        over = (u["vermogen"] > np.where(u["has_partner"], lim.partners, lim.alleenstaande)) & (u[a] > 0)
+    for a in ("zorgtoeslag", "kindgebonden_budget"):  # per benefit unit: over the limit and still an amount
+        over = boven_vermogensgrens(u["vermogen"], u["has_partner"], a, p) & (u[a] > 0)
         out[u["household"][over]] = True
-    out |= huurtoeslag_over_asset_limit(sim) & (sim.homes["huurtoeslag"] > 0)
+    out |= sim.over_asset_limit("huurtoeslag") & (sim.homes["huurtoeslag"] > 0)
     return out
 
 
@@ -286,13 +285,10 @@ def near_cliffs(sim: Simulation, uncut: Simulation, p: ParameterSet, band: float
     if not (p.awir.vermogensgrens.afbouw or 0) > 0:  # a cliff only without the phase-out
         u, uu = sim.units, uncut.units
         for a in ("zorgtoeslag", "kindgebonden_budget"):
-            lim = getattr(p.awir.vermogensgrens, a)
-            limit = np.where(u["has_partner"], lim.partners, lim.alleenstaande)
+            limit = vermogensgrens(u["has_partner"], a, p)
             near = (uu[a] > 0) & (np.abs(u["vermogen"] - limit) <= band * limit)
             out[f"vermogensgrens {a}"] = float(w[u["household"][near]].sum())
-        lim = p.awir.vermogensgrens.huurtoeslag
-        homes = sim.homes
-        limit = np.where(homes["partner"] >= 0, lim.partners, lim.alleenstaande)
+        limit = vermogensgrens(sim.homes["partner"] >= 0, "huurtoeslag", p)
         vermogen = structure(sim.population, p).homes["vermogen"]  # of huurder and partner
         near = (uncut.homes["huurtoeslag"] > 0) & (np.abs(vermogen - limit) <= band * limit)
         out["vermogensgrens huurtoeslag"] = float(w[near].sum())

@@ -33,7 +33,8 @@ from simlib.engine.model import Population, edit_population
 from simlib.parameters import ParameterSet, load_parameters
 from simlib.population.generate import PROFILES, TYPES, uprating
 from simlib.rules.awir import round_half_up
-from simlib.engine.simulate import ALLOWANCES, Simulation, simulate
+from simlib.rules import ALLOWANCES
+from simlib.engine.simulate import Simulation, simulate
 from simlib.engine.structure import derive_from, household_blocks
 from simlib.engine.threads import parallel_map, spans
 
@@ -276,18 +277,7 @@ def _estimate(pop: Population, ev: Events, rows: np.ndarray | None = None) -> Po
 
 def _over_limit(sim: Simulation, p: ParameterSet) -> dict[str, np.ndarray]:
     """Per household and allowance: a unit (or the home) fails the asset test."""
-    from simlib.engine.simulate import huurtoeslag_over_asset_limit
-
-    n = sim.population.n_households
-    u = sim.units
-    out = {}
-    for a in ("zorgtoeslag", "kindgebonden_budget"):
-        lim = getattr(p.awir.vermogensgrens, a)
-        over = u["vermogen"] > np.where(u["has_partner"], lim.partners, lim.alleenstaande)
-        out[a] = np.bincount(u["household"], weights=over.astype(float), minlength=n) > 0
-    out["huurtoeslag"] = huurtoeslag_over_asset_limit(sim)
-    out["kinderopvangtoeslag"] = np.zeros(n, dtype=bool)
-    return out
+    return {a: sim.over_asset_limit(a) for a in ALLOWANCES}
 
 
 @dataclass
