@@ -32,8 +32,8 @@ def population_overview(pop) -> "pd.DataFrame":
     """Households (weighted to the country, thousands) by household type and tenure, with persons and mean income."""
     import pandas as pd
 
-    from simlib.analysis.compare import gross_income
-    from simlib.population.generate import TENURES, TYPES
+    from simlib.population.statistics import gross_income
+    from simlib.engine.model import TENURES, TYPES
 
     H, P = pop.households, pop.persons
     w = H["weight"]

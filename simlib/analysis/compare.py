@@ -2,12 +2,14 @@
 
 Both runs use the same population and the same take-up draws, so every difference comes from the rules (and from
 the scenario's own behaviour assumptions). Amounts are yearly euros after take-up, weighted to the country.
+
+:func:`impact` compares on the population it is handed and returns a typed :class:`Comparison`; :func:`compare`
+(the public entry point, ``simlib.compare``) also finds the population of the year, adds the interval over further
+population seeds (:func:`seed_interval`) and the provenance (:mod:`simlib.analysis.provenance`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,76 +17,119 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import simlib
-from simlib.engine.model import Population
-from simlib.parameters.loader import FILES, PARAMETER_DIR
-from simlib.population.generate import TENURES, TYPES
-from simlib.population.statistics import weighted_quantile
-from simlib.parameters.scenario import Scenario, current_law
-from simlib.rules import ALLOWANCES
+from simlib.analysis.provenance import provenance
+from simlib.analysis.repayments.runs import RepaymentComparison, compare_repayments
+from simlib.engine.model import TENURES, TYPES, Population
 from simlib.engine.simulate import Simulation, simulate
+from simlib.errors import InputError
+from simlib.parameters.scenario import Scenario, current_law
+from simlib.population.statistics import gross_income, income_deciles, standardised_income
+from simlib.rules import ALLOWANCES
 
 BUCKETS = ("loss > 5%", "loss ≤ 5%", "no change", "gain ≤ 5%", "gain > 5%")
 EURO_BINS = [-np.inf, -2000, -1000, -500, -100, -0.5, 0.5, 100, 500, 1000, 2000, np.inf]
 EURO_LABELS = ["< -2,000", "-2,000 to -1,000", "-1,000 to -500", "-500 to -100", "-100 to 0", "no change",
                "0 to 100", "100 to 500", "500 to 1,000", "1,000 to 2,000", "> 2,000"]
-def repayment_comparison(baseline: Scenario, reform: Scenario, pop: Population, year: int, seeds: int) -> tuple[dict, dict]:
-    """Repayments and back-payments of the year under baseline and reform (the same events for both)."""
-    from simlib.analysis.repayments.runs import REPAYMENT_KEYS, mean_and_interval, repayment_runs
 
-    if seeds <= 0:
-        return {"status": "not computed (repayment_seeds = 0)"}, {}
-    runs, tables = {}, {}
-    for label, sc in (("baseline", baseline), ("reform", reform)):
-        runs[label], t = repayment_runs(sc, pop, year, seeds)
-        for name, df in t.items():
-            tables.setdefault(name, []).append(df.assign(run=label))
-    out = {"status": "modelled", "seeds": seeds, "method": "mean over the Monte Carlo runs of the year's events; the interval is min-max"}
-    for label in ("baseline", "reform"):
-        out[label] = mean_and_interval(runs[label])
-    changes = [{key: r[key] - b[key] for key in REPAYMENT_KEYS} for b, r in zip(runs["baseline"], runs["reform"])]
-    out["change"] = {key: float(np.mean([c[key] for c in changes])) for key in REPAYMENT_KEYS}
-    out["change_interval"] = {key: [float(np.min([c[key] for c in changes])), float(np.max([c[key] for c in changes]))] for key in REPAYMENT_KEYS}
-    return out, {name: pd.concat(parts, ignore_index=True) for name, parts in tables.items()}
+
+# --- the typed result --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    """A total under the baseline and under the reform (euros a year, or households)."""
+
+    baseline: float
+    reform: float
+
+    @property
+    def change(self) -> float:
+        return self.reform - self.baseline
+
+    def to_dict(self) -> dict:
+        return {"baseline": self.baseline, "reform": self.reform, "change": self.change}
+
+
+@dataclass(frozen=True)
+class EntitlementChange:
+    """Households newly entitled to an allowance under the reform, and households no longer entitled."""
+
+    newly_entitled: float
+    no_longer_entitled: float
+
+    def to_dict(self) -> dict:
+        return {"newly_entitled": self.newly_entitled, "no_longer_entitled": self.no_longer_entitled}
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The headline numbers over several populations of the same size with other seeds: per headline key the mean,
+    min, max and standard deviation (``stats`` is empty when no further population was built, ``method`` says why)."""
+
+    seeds: int
+    method: str
+    stats: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"seeds": self.seeds, "method": self.method, **self.stats}
 
 
 @dataclass
 class Comparison:
-    """The result of :func:`compare`: the headline summary (a dict, see ``summary``) and the tables behind it."""
+    """The result of :func:`compare`: typed headline figures, the tables behind them, both simulations and the
+    household table. ``summary`` is the same as a plain dict (the contract of ``summary.json``)."""
 
-    summary: dict
+    year: int
+    households: float
+    reform_scenario: dict  # name, description, signal
+    baseline_name: str
+    cost: dict[str, Change]  # per allowance and "total": spending after take-up
+    recipients: dict[str, Change]  # per allowance: claimants with a positive amount after take-up
+    winners: float
+    losers: float
+    no_change: float
+    entitlement_changes: dict[str, EntitlementChange]
+    partner_changes: float  # households in which somebody's toeslagpartner changes
+    repayments: RepaymentComparison
     tables: dict[str, pd.DataFrame]
     baseline: Simulation
     reform: Simulation
     household: pd.DataFrame = field(repr=False)
+    interval: Interval | None = None
+    provenance: dict = field(default_factory=dict)
+
+    @property
+    def summary(self) -> dict:
+        out = {
+            "year": self.year,
+            "households": self.households,
+            "reform": self.reform_scenario,
+            "baseline": {"name": self.baseline_name},
+            "cost": {k: v.to_dict() for k, v in self.cost.items()},
+            "recipients": {k: v.to_dict() for k, v in self.recipients.items()},
+            "winners": self.winners,
+            "losers": self.losers,
+            "no_change": self.no_change,
+            "entitlement_changes": {k: v.to_dict() for k, v in self.entitlement_changes.items()},
+            "partner_changes": {"households": self.partner_changes},
+            "repayments": self.repayments.to_dict(),
+        }
+        if self.interval is not None:
+            out["interval"] = self.interval.to_dict()
+        out["provenance"] = self.provenance
+        return out
 
 
-def _standardised_income(pop: Population) -> np.ndarray:
-    """Household toetsingsinkomen per equivalent adult (square-root scale), for the income deciles."""
-    P = pop.persons
-    resident = ~P["elsewhere"]
-    n = pop.n_households
-    income = np.bincount(P["household"], weights=np.where(resident, P["income"], 0.0), minlength=n)
-    size = np.bincount(P["household"], weights=resident.astype(float), minlength=n)
-    return income / np.sqrt(np.maximum(size, 1.0))
-
-
-def _deciles(values, weights) -> np.ndarray:
-    cuts = weighted_quantile(values, weights, np.arange(1, 10) / 10)
-    return np.searchsorted(cuts, values, side="right") + 1
-
-
-def gross_income(pop: Population) -> np.ndarray:
-    """Gross household income: the toetsingsinkomen of the persons living at the address, summed per household."""
-    P = pop.persons
-    return np.bincount(P["household"], weights=np.where(P["elsewhere"], 0.0, P["income"]), minlength=pop.n_households)
-
+# --- the household table and what is read from it ----------------------------------------------------------------
 
 def gain_buckets(change: np.ndarray, gross: np.ndarray) -> np.ndarray:
     """Index into BUCKETS of each household's change: loss/gain of more or less than 5% of gross income
     (at least EUR 1,000 as the base), changes under half a euro counting as no change."""
     rel = change / np.maximum(gross, 1000.0)
     return np.select([change <= -0.5, change < 0.5, rel <= 0.05], [np.where(rel < -0.05, 0, 1), 2, 3], default=4)
+
+
+def _names(codes: np.ndarray, names: tuple) -> np.ndarray:
+    return np.where(codes >= 0, np.asarray(names, dtype=object)[np.maximum(codes, 0)], "onbekend")
 
 
 def household_frame(base: Simulation, reform: Simulation) -> pd.DataFrame:
@@ -100,14 +145,12 @@ def household_frame(base: Simulation, reform: Simulation) -> pd.DataFrame:
     df["baseline"] = base.received["totaal"]
     df["reform"] = reform.received["totaal"]
     df["change"] = df["reform"] - df["baseline"]
-    income = _standardised_income(pop)
+    income = standardised_income(pop)
     df["standardised_income"] = income
-    df["decile"] = _deciles(income, w)
+    df["decile"] = income_deciles(income, w)
     df["bucket"] = np.asarray(BUCKETS, dtype=object)[gain_buckets(df["change"].to_numpy(), gross_income(pop))]
-    ht = pop.households["household_type"]
-    df["household_type"] = np.where(ht >= 0, np.asarray(TYPES, dtype=object)[np.maximum(ht, 0)], "onbekend")
-    tn = pop.households["tenure"]
-    df["tenure"] = np.where(tn >= 0, np.asarray(TENURES, dtype=object)[np.maximum(tn, 0)], "onbekend")
+    df["household_type"] = _names(pop.households["household_type"], TYPES)
+    df["tenure"] = _names(pop.households["tenure"], TENURES)
     changed = base.persons["partner"] != reform.persons["partner"]
     df["partner_changed"] = np.bincount(pop.persons["household"], weights=changed.astype(float), minlength=pop.n_households) > 0
     return df
@@ -127,6 +170,8 @@ def _by(df: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def headline(df: pd.DataFrame) -> dict:
+    """The headline numbers of a household table: the change in spending (in total and per allowance), winners and
+    losers (households whose yearly amount rises or falls by at least half a euro)."""
     w = df["weight"]
     out = {"cost_change": float((df["change"] * w).sum()),
            "winners": float(w[df["change"] >= 0.5].sum()),
@@ -136,54 +181,96 @@ def headline(df: pd.DataFrame) -> dict:
     return out
 
 
-def cost_and_recipients(base: Simulation, ref: Simulation) -> tuple[dict, dict]:
-    """Spending (``total`` included) and recipients per allowance: ``{"baseline", "reform", "change"}`` each."""
-    cost, recipients = {}, {}
-    for a in ALLOWANCES:
-        b, r = base.total(a), ref.total(a)
-        cost[a] = {"baseline": b, "reform": r, "change": r - b}
-        rb, rr = base.recipients(a), ref.recipients(a)
-        recipients[a] = {"baseline": rb, "reform": rr, "change": rr - rb}
-    tb = sum(v["baseline"] for v in cost.values())
-    tr = sum(v["reform"] for v in cost.values())
-    cost["total"] = {"baseline": tb, "reform": tr, "change": tr - tb}
+def cost_and_recipients(base: Simulation, ref: Simulation) -> tuple[dict[str, Change], dict[str, Change]]:
+    """Spending (``total`` included) and recipients per allowance under baseline and reform."""
+    cost = {a: Change(base.total(a), ref.total(a)) for a in ALLOWANCES}
+    recipients = {a: Change(base.recipients(a), ref.recipients(a)) for a in ALLOWANCES}
+    cost["total"] = Change(sum(v.baseline for v in cost.values()), sum(v.reform for v in cost.values()))
     return cost, recipients
 
 
-def _git_commit() -> str:
-    try:
-        res = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=5)
-        return res.stdout.strip() or "unknown"
-    except Exception:
-        return "unknown"
+def entitlement_changes(df: pd.DataFrame) -> dict[str, EntitlementChange]:
+    """Per allowance the households newly entitled and no longer entitled (a positive entitlement before take-up)."""
+    w = df["weight"]
+    return {a: EntitlementChange(float(w[~df[f"{a}_entitled_baseline"] & df[f"{a}_entitled_reform"]].sum()),
+                                 float(w[df[f"{a}_entitled_baseline"] & ~df[f"{a}_entitled_reform"]].sum()))
+            for a in ALLOWANCES}
 
 
-def parameters_version() -> str:
-    h = hashlib.sha256()
-    for stem in FILES:
-        h.update((PARAMETER_DIR / f"{stem}.yaml").read_bytes())
-    return h.hexdigest()[:16]
+def _tables(df: pd.DataFrame, cost, recipients, entitlement, repayment_tables: dict) -> dict[str, pd.DataFrame]:
+    by_allowance = pd.DataFrame(
+        [{"allowance": a, **{f"cost_{k}": v for k, v in cost[a].to_dict().items()},
+          **({f"recipients_{k}": v for k, v in recipients[a].to_dict().items()} if a in recipients else {}),
+          **(entitlement[a].to_dict() if a in entitlement else {})} for a in (*ALLOWANCES, "total")]
+    )
+    return {
+        "by_allowance": by_allowance,
+        "by_decile": _by(df, "decile"),
+        "by_household_type": _by(df, "household_type"),
+        "by_tenure": _by(df, "tenure"),
+        **repayment_tables,
+        "gain_distribution": (
+            df.assign(bin=pd.cut(df["change"], EURO_BINS, labels=EURO_LABELS))
+            .groupby("bin", observed=False)["weight"].sum().reset_index().rename(columns={"weight": "households"})
+        ),
+    }
 
+
+# --- comparing ---------------------------------------------------------------------------------------------------
 
 def _run(scenario: Scenario, pop: Population, year: int, reuse: Simulation | None = None) -> Simulation:
     """``scenario`` on ``pop``; allowances whose inputs equal those of ``reuse`` (the baseline) are taken over."""
     return simulate(pop, scenario.parameter_set(year), take_up=scenario.take_up(pop.meta.get("take_up")), reuse=reuse)
 
 
+def impact(reform: Scenario, baseline: Scenario, population: Population, year: int, repayment_seeds: int = 3) -> Comparison:
+    """``reform`` against ``baseline`` on ``population`` (of ``year``): both runs, the year of repayments
+    (``repayment_seeds`` Monte Carlo runs of the year's events), the household table and the headline."""
+    if population.year != year:
+        raise InputError(f"year: the population is for {population.year}, the scenario for {year}; build a population for {year}")
+    base = _run(baseline, population, year)
+    ref = _run(reform, population, year, reuse=base)
+    # the years of repayments first: the household table (1 GB for the whole country) does not exist yet at their peak
+    repayments, repayment_tables = compare_repayments(baseline, reform, population, year, repayment_seeds)
+    df = household_frame(base, ref)
+    w = df["weight"]
+    hl = headline(df)
+    cost, recipients = cost_and_recipients(base, ref)
+    entitlement = entitlement_changes(df)
+    return Comparison(
+        year=year, households=float(w.sum()),
+        reform_scenario={"name": reform.name, "description": reform.description, "signal": reform.signal},
+        baseline_name=baseline.name, cost=cost, recipients=recipients, winners=hl["winners"], losers=hl["losers"],
+        no_change=float(w[df["change"].abs() < 0.5].sum()), entitlement_changes=entitlement,
+        partner_changes=float(w[df["partner_changed"]].sum()), repayments=repayments,
+        tables=_tables(df, cost, recipients, entitlement, repayment_tables), baseline=base, reform=ref, household=df)
+
+
+def seed_interval(reform: Scenario, baseline: Scenario, year: int, first: dict, n_households: int, seeds: int, log=None) -> Interval:
+    """The headline numbers on ``seeds`` further populations of ``n_households`` households (other seeds), with
+    ``first`` (the headline on the population compared): mean, min, max and standard deviation of each."""
+    from simlib.population import build
+
+    values = {k: [v] for k, v in first.items()}
+    for s in range(1, seeds + 1):
+        pop_s = build.cached_population(year, n_households, build.DEFAULT_SEED + 1000 * s, log=log)
+        base_s = _run(baseline, pop_s, year)
+        for k, v in headline(household_frame(base_s, _run(reform, pop_s, year, reuse=base_s))).items():
+            values[k].append(v)
+        del pop_s  # one further population in memory at a time
+    stats = {k: {"mean": float(np.mean(v)), "min": float(np.min(v)), "max": float(np.max(v)), "sd": float(np.std(v, ddof=1))}
+             for k, v in values.items()}
+    return Interval(seeds + 1, f"the headline on {seeds + 1} populations of {n_households:,} households with different seeds", stats)
+
+
 AUTO_INTERVAL_SEEDS = 4  # further population seeds for the headline interval when none are asked for
 AUTO_INTERVAL_MAX_HOUSEHOLDS = 1_000_000  # above this size no further populations are built unless asked for
 
 
-def compare(
-    reform: Scenario,
-    baseline: Scenario | None = None,
-    population: Population | None = None,
-    year: int | None = None,
-    seeds: int | None = 0,
-    repayment_seeds: int = 3,
-    log=None,
-) -> Comparison:
-    """Compare ``reform`` with ``baseline`` (current law by default) on ``population``.
+def compare(reform: Scenario, baseline: Scenario | None = None, population: Population | None = None, year: int | None = None,
+            seeds: int | None = 0, repayment_seeds: int = 3, log=None) -> Comparison:
+    """Compare ``reform`` with ``baseline`` (current law by default) on ``population`` (by default the default
+    population of the year).
 
     ``year`` defaults to the reform's year, then the population's. With ``seeds`` > 0 the headline numbers are
     also computed on that many other populations of the same size (other seeds), to give an interval; ``None``
@@ -191,94 +278,25 @@ def compare(
     build of two minutes and 12 GB; its sampling noise is small anyway). The
     advances-and-repayments year is simulated ``repayment_seeds`` times (Monte Carlo over the year's events).
     """
-    from simlib.population.build import DEFAULT_SEED, cached_population
+    from simlib.population import build
 
     t0 = time.perf_counter()
     year = year or reform.year or (baseline.year if baseline else None) or (population.year if population else 2020)
     if population is None:
-        population = cached_population(year, log=log)
-    if population.year != year:
-        raise simlib.InputError(f"year: the population is for {population.year}, the scenario for {year}; build a population for {year}")
+        population = build.cached_population(year, log=log)
     baseline = baseline or current_law(year)
-    base = _run(baseline, population, year)
-    ref = _run(reform, population, year, reuse=base)
-    # the years of repayments first: the household table (1 GB for the whole country) does not exist yet at their peak
-    repayments, rep_tables = repayment_comparison(baseline, reform, population, year, repayment_seeds)
-    df = household_frame(base, ref)
-    w = df["weight"]
-    hl = headline(df)
-    cost, recipients = cost_and_recipients(base, ref)
-
-    summary: dict = {
-        "year": year,
-        "households": float(w.sum()),
-        "reform": {"name": reform.name, "description": reform.description, "signal": reform.signal},
-        "baseline": {"name": baseline.name},
-        "cost": cost,
-        "recipients": recipients,
-        "winners": hl["winners"],
-        "losers": hl["losers"],
-        "no_change": float(w[df["change"].abs() < 0.5].sum()),
-    }
-    summary["entitlement_changes"] = {
-        a: {
-            "newly_entitled": float(w[~df[f"{a}_entitled_baseline"] & df[f"{a}_entitled_reform"]].sum()),
-            "no_longer_entitled": float(w[df[f"{a}_entitled_baseline"] & ~df[f"{a}_entitled_reform"]].sum()),
-        }
-        for a in ALLOWANCES
-    }
-    summary["partner_changes"] = {"households": float(w[df["partner_changed"]].sum())}
-    summary["repayments"] = repayments
-
+    result = impact(reform, baseline, population, year, repayment_seeds)
+    n = population.n_households
     if seeds is None:
-        seeds = AUTO_INTERVAL_SEEDS if population.n_households <= AUTO_INTERVAL_MAX_HOUSEHOLDS else 0
+        seeds = AUTO_INTERVAL_SEEDS if n <= AUTO_INTERVAL_MAX_HOUSEHOLDS else 0
         if not seeds:
-            summary["interval"] = {"seeds": 0, "method": (
-                f"no interval over population seeds: {population.n_households:,} households is above "
-                f"{AUTO_INTERVAL_MAX_HOUSEHOLDS:,} (ask for seeds explicitly to build further populations of this size)")}
-            (log or (lambda m: None))(summary["interval"]["method"])
+            result.interval = Interval(0, f"no interval over population seeds: {n:,} households is above "
+                                          f"{AUTO_INTERVAL_MAX_HOUSEHOLDS:,} (ask for seeds explicitly to build further populations of this size)")
+            (log or (lambda m: None))(result.interval.method)
     if seeds:
-        values = {k: [v] for k, v in hl.items()}
-        for s in range(1, seeds + 1):
-            pop_s = cached_population(year, population.n_households, DEFAULT_SEED + 1000 * s, log=log)
-            base_s = _run(baseline, pop_s, year)
-            h = headline(household_frame(base_s, _run(reform, pop_s, year, reuse=base_s)))
-            for k, v in h.items():
-                values[k].append(v)
-            del pop_s  # one further population in memory at a time
-        summary["interval"] = {
-            "seeds": seeds + 1,
-            "method": f"the headline on {seeds + 1} populations of {population.n_households:,} households with different seeds",
-            **{k: {"mean": float(np.mean(v)), "min": float(np.min(v)), "max": float(np.max(v)), "sd": float(np.std(v, ddof=1))} for k, v in values.items()},
-        }
-
-    tables = {
-        "by_allowance": pd.DataFrame(
-            [{"allowance": a, **{f"cost_{k}": v for k, v in summary["cost"][a].items()},
-              **{f"recipients_{k}": v for k, v in summary["recipients"].get(a, {}).items()},
-              **summary["entitlement_changes"].get(a, {})} for a in (*ALLOWANCES, "total")]
-        ),
-        "by_decile": _by(df, "decile"),
-        "by_household_type": _by(df, "household_type"),
-        "by_tenure": _by(df, "tenure"),
-        **rep_tables,
-        "gain_distribution": (
-            df.assign(bin=pd.cut(df["change"], EURO_BINS, labels=EURO_LABELS))
-            .groupby("bin", observed=False)["weight"].sum().reset_index().rename(columns={"weight": "households"})
-        ),
-    }
-    summary["provenance"] = {
-        "reform_files": reform.files,
-        "baseline_files": baseline.files,
-        "reform_overrides": {k: v for k, v in reform.resolve(year).items()},
-        "parameters_version": parameters_version(),
-        "population": {k: population.meta.get(k) for k in ("year", "seed", "households", "generator_version")},
-        "population_path": population.meta.get("path"),
-        "code_version": simlib.__version__,
-        "git_commit": _git_commit(),
-        "run_seconds": round(time.perf_counter() - t0, 3),
-    }
-    return Comparison(summary, tables, base, ref, df)
+        result.interval = seed_interval(reform, baseline, year, headline(result.household), n, seeds, log)
+    result.provenance = provenance(reform, baseline, year, population, t0)
+    return result
 
 
 def compare_all(scenarios=None, year: int | None = None, repayment_seeds: int = 1, log=None) -> dict[str, Comparison]:
@@ -287,8 +305,8 @@ def compare_all(scenarios=None, year: int | None = None, repayment_seeds: int = 
     Each runs in its own year (the ``year`` in its file) unless ``year`` is given, on the default population of that
     year. Baseline files (``baseline-*``) are skipped: they compare to zero.
     """
-    from simlib.population.build import cached_population
     from simlib.parameters.scenario import list_scenarios, load_scenario
+    from simlib.population.build import cached_population
 
     paths = scenarios if scenarios is not None else [p for p in list_scenarios() if not p.stem.startswith("baseline-")]
     out: dict[str, Comparison] = {}
@@ -307,25 +325,22 @@ def ranked_summary(comparisons: dict[str, Comparison]) -> pd.DataFrame:
     repayment changes (weighted to the country; euros per year)."""
     rows = []
     for key, c in comparisons.items():
-        s = c.summary
-        ec = s["entitlement_changes"]
         row = {
             "scenario": key,
-            "name": s["reform"]["name"],
-            "year": s["year"],
-            "cost_change_mln": s["cost"]["total"]["change"] / 1e6,
-            **{f"{a}_mln": s["cost"][a]["change"] / 1e6 for a in ALLOWANCES},
-            "winners": s["winners"],
-            "losers": s["losers"],
-            "newly_entitled": sum(v["newly_entitled"] for v in ec.values()),
-            "no_longer_entitled": sum(v["no_longer_entitled"] for v in ec.values()),
-            "partner_changes": s["partner_changes"]["households"],
+            "name": c.reform_scenario["name"],
+            "year": c.year,
+            "cost_change_mln": c.cost["total"].change / 1e6,
+            **{f"{a}_mln": c.cost[a].change / 1e6 for a in ALLOWANCES},
+            "winners": c.winners,
+            "losers": c.losers,
+            "newly_entitled": sum(v.newly_entitled for v in c.entitlement_changes.values()),
+            "no_longer_entitled": sum(v.no_longer_entitled for v in c.entitlement_changes.values()),
+            "partner_changes": c.partner_changes,
         }
-        rep = s["repayments"]
-        if rep.get("status") == "modelled":
-            row["repayments_ge_500_change"] = rep["change"]["count_ge_500"]
-            row["problematic_change"] = rep["change"]["problematic"]
-            row["repayment_amount_change_mln"] = rep["change"]["amount"] / 1e6
+        if c.repayments.modelled:
+            row["repayments_ge_500_change"] = c.repayments.change["count_ge_500"]
+            row["problematic_change"] = c.repayments.change["problematic"]
+            row["repayment_amount_change_mln"] = c.repayments.change["amount"] / 1e6
         rows.append(row)
     df = pd.DataFrame(rows)
     return df.sort_values("cost_change_mln", ascending=False, ignore_index=True) if len(df) else df

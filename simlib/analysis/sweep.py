@@ -211,9 +211,9 @@ def run_task(task: Task, spec: tuple, threads: int | None = None) -> dict:
     row["seed"] = task.seed
     cost, recipients = cost_and_recipients(base, sim)
     for a in ALLOWANCES:
-        row[f"cost_change_{a}"] = cost[a]["change"]
-        row[f"recipients_change_{a}"] = recipients[a]["change"]
-    row["cost_change"] = sum(cost[a]["change"] for a in ALLOWANCES)
+        row[f"cost_change_{a}"] = cost[a].change
+        row[f"recipients_change_{a}"] = recipients[a].change
+    row["cost_change"] = sum(cost[a].change for a in ALLOWANCES)
     row["winners"] = float(w[change >= 0.5].sum())
     row["losers"] = float(w[change <= -0.5].sum())
     if task.seed is not None:

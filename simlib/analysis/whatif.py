@@ -30,12 +30,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from simlib.analysis.compare import BUCKETS, _deciles, _standardised_income, cost_and_recipients, gain_buckets, gross_income
+from simlib.analysis.compare import BUCKETS, cost_and_recipients, gain_buckets
 from simlib.errors import InputError
 from simlib.engine.model import Population
 from simlib.parameters import load_parameters
 from simlib.parameters.scenario import VARIANTS, Scenario, current_law
 from simlib.engine.simulate import simulate
+from simlib.population.statistics import gross_income, income_deciles, standardised_income
 from simlib.rules import ASSET_TESTED
 
 CHOICES = {
@@ -175,7 +176,7 @@ class WhatIf:
         self._take_up = self.baseline.take_up(population.meta.get("take_up"))
         self.base = simulate(population, self.baseline.parameter_set(year), take_up=self._take_up)
         w = population.households["weight"]
-        self._static = _Static(w, _deciles(_standardised_income(population), w), gross_income(population))
+        self._static = _Static(w, income_deciles(standardised_income(population), w), gross_income(population))
         self.repayment_seed = repayment_seed
         self._events = None
         self.base_repayments = None
@@ -197,8 +198,8 @@ class WhatIf:
         st, base = self._static, self.base
         w = st.weight
         cost, recipients = cost_and_recipients(base, sim)
-        out: dict = {"year": self.year, "overrides": overrides(settings or {}, self.year, self.baseline), "cost": cost,
-                     "recipients": recipients}
+        out: dict = {"year": self.year, "overrides": overrides(settings or {}, self.year, self.baseline),
+                     "cost": {k: v.to_dict() for k, v in cost.items()}, "recipients": {k: v.to_dict() for k, v in recipients.items()}}
         change = sim.received["totaal"] - base.received["totaal"]
         out["winners"] = float(w[change >= 0.5].sum())
         out["losers"] = float(w[change <= -0.5].sum())

@@ -15,6 +15,11 @@ import numpy as np
 from simlib.errors import InputError
 
 REFERENCES = ("spouse", "cohabitant", "pension_partner", "partner_last_year", "parent1", "parent2")
+# the names of the codes in the columns household_type, profile, tenure and extra_member
+TYPES = ("eenpersoons", "paar_zonder_kinderen", "paar_met_kinderen", "eenouder", "overig")
+PROFILES = ("vast", "flex", "zelfstandige", "uitkering", "pensioen", "student", "geen")
+TENURES = ("koop", "sociale_huur", "particuliere_huur")
+EXTRA_KINDS = ("kamerhuurder", "ouder_mantelzorg", "broer_zus", "overig")
 CARE_TYPE_CODES = {"dagopvang": 1, "bso": 2, "gastouderopvang": 3}
 CARE_TYPE_NAMES = {v: k for k, v in CARE_TYPE_CODES.items()}
 

@@ -16,16 +16,12 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from simlib.engine.model import Population
+from simlib.engine.model import EXTRA_KINDS, PROFILES, TYPES, Population
 from simlib.parameters import load_parameters
 from simlib.rules.partner import RELATIVE_KINDS
 
 HERE = Path(__file__).parent
 DATA = Path(__file__).resolve().parents[2] / "data"
-TYPES = ("eenpersoons", "paar_zonder_kinderen", "paar_met_kinderen", "eenouder", "overig")
-PROFILES = ("vast", "flex", "zelfstandige", "uitkering", "pensioen", "student", "geen")
-TENURES = ("koop", "sociale_huur", "particuliere_huur")
-EXTRA_KINDS = ("kamerhuurder", "ouder_mantelzorg", "broer_zus", "overig")
 HOURS_PER_WEEK_TO_MONTH = 365 / 7 / 12
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simlib.engine.model import Population
+from simlib.engine.model import TENURES, TYPES, Population
 from simlib.parameters import ParameterSet
-from simlib.population.generate import TENURES, TYPES
 from simlib.rules import ALLOWANCES
 from simlib.engine.simulate import Simulation
 
@@ -223,6 +222,28 @@ def weighted_quantile(values, weights, q):
     pos = np.minimum(np.searchsorted(cw, np.asarray(q) * cw[-1]), len(values) - 1)
     out = values[order][pos]
     return float(out) if np.ndim(q) == 0 else out
+
+
+def gross_income(pop: Population) -> np.ndarray:
+    """Gross household income: the toetsingsinkomen of the persons living at the address, summed per household."""
+    P = pop.persons
+    return np.bincount(P["household"], weights=np.where(P["elsewhere"], 0.0, P["income"]), minlength=pop.n_households)
+
+
+def standardised_income(pop: Population) -> np.ndarray:
+    """Household toetsingsinkomen per equivalent adult (square-root scale), for the income deciles."""
+    P = pop.persons
+    resident = ~P["elsewhere"]
+    n = pop.n_households
+    income = np.bincount(P["household"], weights=np.where(resident, P["income"], 0.0), minlength=n)
+    size = np.bincount(P["household"], weights=resident.astype(float), minlength=n)
+    return income / np.sqrt(np.maximum(size, 1.0))
+
+
+def income_deciles(values, weights) -> np.ndarray:
+    """The weighted decile (1-10) of each value: deciles of households by standardised income."""
+    cuts = weighted_quantile(values, weights, np.arange(1, 10) / 10)
+    return np.searchsorted(cuts, values, side="right") + 1
 
 
 def scalar_statistics(sim: Simulation) -> dict[str, float]:

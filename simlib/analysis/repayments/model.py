@@ -31,7 +31,9 @@ import yaml
 
 from simlib.engine.model import Population, edit_population
 from simlib.parameters import ParameterSet, load_parameters
-from simlib.population.generate import PROFILES, TYPES, uprating
+from simlib.engine.model import PROFILES, TYPES
+from simlib.population.generate import uprating
+from simlib.population.statistics import income_deciles, standardised_income
 from simlib.rules.awir import round_half_up
 from simlib.rules import ALLOWANCES
 from simlib.engine.simulate import Simulation, simulate
@@ -553,9 +555,7 @@ def breakdown(res: YearResult, pop: Population, by: str) -> dict:
         first = np.r_[True, hh[1:] != hh[:-1]]
         codes, names = P["profile"][first].astype(np.int64), list(PROFILES)
     else:
-        from simlib.analysis.compare import _deciles, _standardised_income
-
-        codes, names = _deciles(_standardised_income(pop), w) - 1, [str(d) for d in range(1, 11)]
+        codes, names = income_deciles(standardised_income(pop), w) - 1, [str(d) for d in range(1, 11)]
     codes = np.where(codes >= 0, codes, len(names))  # unknown codes last
     names = names + ["onbekend"]
     k = len(names)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -46,6 +47,49 @@ def mean_and_interval(runs: list[dict]) -> dict:
     }
     out["interval"] = {key: [float(np.min([r[key] for r in runs])), float(np.max([r[key] for r in runs]))] for key in REPAYMENT_KEYS}
     return out
+
+
+@dataclass
+class RepaymentComparison:
+    """Repayments and back-payments of the year under baseline and reform, on the same events (``seeds`` runs): the
+    mean of each count and amount (see :func:`mean_and_interval`), the mean change and its min-max interval."""
+
+    status: str
+    seeds: int = 0
+    method: str = ""
+    baseline: dict | None = None
+    reform: dict | None = None
+    change: dict | None = None
+    change_interval: dict | None = None
+
+    @property
+    def modelled(self) -> bool:
+        return self.status == "modelled"
+
+    def to_dict(self) -> dict:
+        if not self.modelled:
+            return {"status": self.status}
+        return {"status": self.status, "seeds": self.seeds, "method": self.method, "baseline": self.baseline,
+                "reform": self.reform, "change": self.change, "change_interval": self.change_interval}
+
+
+def compare_repayments(baseline: Scenario, reform: Scenario, pop: Population, year: int, seeds: int) -> tuple[RepaymentComparison, dict]:
+    """The year of advances and repayments under ``baseline`` and ``reform`` (the same events for both), and the
+    tables of both runs by household type, decile and work profile (a column ``run``)."""
+    if seeds <= 0:
+        return RepaymentComparison("not computed (repayment_seeds = 0)"), {}
+    runs, tables = {}, {}
+    for label, sc in (("baseline", baseline), ("reform", reform)):
+        runs[label], t = repayment_runs(sc, pop, year, seeds)
+        for name, df in t.items():
+            tables.setdefault(name, []).append(df.assign(run=label))
+    changes = [{key: r[key] - b[key] for key in REPAYMENT_KEYS} for b, r in zip(runs["baseline"], runs["reform"])]
+    result = RepaymentComparison(
+        "modelled", seeds, "mean over the Monte Carlo runs of the year's events; the interval is min-max",
+        mean_and_interval(runs["baseline"]), mean_and_interval(runs["reform"]),
+        {key: float(np.mean([c[key] for c in changes])) for key in REPAYMENT_KEYS},
+        {key: [float(np.min([c[key] for c in changes])), float(np.max([c[key] for c in changes]))] for key in REPAYMENT_KEYS})
+    return result, {name: pd.concat(parts, ignore_index=True) for name, parts in tables.items()}
 
 
 @cache
