@@ -1,10 +1,25 @@
 """Generate a synthetic population of Dutch private households (before calibration).
 
 Deterministic for a given seed, year and size; vectorised over all households (no Python loop per household).
-The joint distributions are built step by step so that they make sense together: the household type decides the
-members and ages; age decides the work profile; profile, age and a household factor decide income; income, age and
-type decide tenure and rent; age and income decide assets; the parents' work, the child's age decide childcare.
-All numbers come from ``assumptions.yaml`` (each with its source) and ``data/targets/uprating.yaml``.
+The joint distributions are built step by step so that they make sense together, one function per family of
+assumptions (each can be run and tested alone):
+
+1. :func:`household_composition` — household type, age of the reference person, couples and marriage, children,
+   the adults of an 'overig' household;
+2. :func:`extra_members` — lodgers, an elderly parent taken in for care, adult siblings, others;
+3. :func:`shelter_stays` — women's shelter stays and a spouse living elsewhere;
+4. :func:`person_slots` — the persons of each household and their role (head, partner, child, other, extra, elsewhere);
+5. :func:`ages` — ages of partners, children, others and extra members; birth months;
+6. :func:`family_ties` — spouses, cohabitants, last year's and pension partners, parents (stepfamilies), relatives,
+   lodgers and their contracts, requests, shelter;
+7. :func:`work_profiles` — work profile by age; :func:`incomes` — income by profile, age and a household factor;
+   :func:`hours_and_work` — hours worked and the work requirement of childcare;
+8. :func:`assets` — box-3 assets by age and income; :func:`tenure_and_rent` — tenure by income, age and type, rent,
+   service costs and the exceptions of the maximum rent; :func:`childcare` — use, type, hours and price.
+
+Every number comes from ``assumptions.yaml`` (each with its source) and ``data/targets/uprating.yaml``. Each step
+draws from its own random stream (:class:`Streams`), so the draws of one step never shift those of another, and do
+not depend on the year: the same seed gives the same households in every year.
 """
 
 from __future__ import annotations
@@ -53,6 +68,17 @@ def _lognormal(rng, median, sigma, size):
     return median * np.exp(sigma * rng.standard_normal(size))
 
 
+class Streams:
+    """An independent random stream per named step: ``R("s1")`` (the seed, the size and the step's name decide it).
+    The draws of one step never shift those of another, and they do not depend on the year."""
+
+    def __init__(self, seed: int, n: int):
+        self.seed, self.n = seed, n
+
+    def __call__(self, name: str, *extra: int) -> np.random.Generator:
+        return np.random.default_rng([self.seed, self.n, zlib.crc32(name.encode()), *extra])
+
+
 def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101) -> Population:
     """A synthetic population for ``year`` with ``n_households`` households (weights sum to the national total).
 
@@ -62,20 +88,11 @@ def generate(year: int = 2020, n_households: int = 100_000, seed: int = 20200101
     return Population.from_columns(year, *_draw_columns(year, n_households, seed))
 
 
-def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, dict]:
-    """The persons, households and relations of :func:`generate`, as columns."""
-    A = assumptions()
-    U = uprating()
-    p = load_parameters(year)
-    n = int(n_households)
+# --- households ----------------------------------------------------------------------------------------------------
 
-    def R(name: str, *extra: int) -> np.random.Generator:
-        """An independent random stream per step: the draws of one step never shift those of another, and the
-        draws do not depend on the year, so the same seed gives the same households in every year."""
-        return np.random.default_rng([seed, n, zlib.crc32(name.encode()), *extra])
-
-
-    # --- households: type, head age, couple kind, children, extra members ---
+def household_composition(R: Streams, A: dict, n: int) -> dict[str, np.ndarray]:
+    """Per household: type (CBS shares), age of the reference person (by type), couple and married, children (by
+    type) and the other adults of an 'overig' household (2 or 3 unrelated adults)."""
     shares = A["household_types"]["shares"]
     htype = R("s1").choice(len(TYPES), size=n, p=np.array([shares[t] for t in TYPES]) / sum(shares.values()))
     ha = A["head_age"]
@@ -93,8 +110,14 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
     # a parent must be old enough for the children
     head_age = np.where(n_kids > 0, np.maximum(head_age, 20), head_age)
     n_others = np.where(htype == 4, 1 + (R("s3").random(n) < 0.3), 0)  # 'overig': 2 or 3 unrelated adults
+    return {"htype": htype, "head_age": head_age, "couple": couple, "married": married, "n_kids": n_kids, "n_others": n_others}
 
-    # extra members (Awir 'medebewoners' that are neither partner nor child)
+
+def extra_members(R: Streams, A: dict, htype: np.ndarray, head_age: np.ndarray) -> np.ndarray:
+    """Per household the kind of extra member (index into EXTRA_KINDS, -1 none): Awir 'medebewoners' that are neither
+    partner nor child. Their number is CBS's count of 'overige leden'; the split by kind and the hosts are assumptions
+    (lodgers by the host's household type, a parent taken in by hosts of 40-69)."""
+    n = len(htype)
     om = A["other_members"]
     extra = np.full(n, -1, dtype=np.int64)
     free = np.ones(n, dtype=bool) & (htype != 4)
@@ -116,9 +139,13 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
         hosts = R("extra_hosts", k).choice(n, size=count, replace=False, p=host_p / host_p.sum())
         extra[hosts] = k
         free[hosts] = False
-    del host_p, free
+    return extra
 
-    # women's shelter: a woman (with children in some cases) whose spouse may live elsewhere
+
+def shelter_stays(R: Streams, A: dict, htype: np.ndarray, head_age: np.ndarray, extra: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per household: a woman (with children in some cases) staying in a women's shelter (16,500 persons a year), and
+    whether her spouse lives elsewhere."""
+    n = len(htype)
     sh = A["shelter"]
     n_shelter = int(round(sh["households_per_year"] / national_households(2020) * n))
     shelter = np.zeros(n, dtype=bool)
@@ -132,11 +159,16 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
             R("s6").choice(without, size=min(int((~want_kids).sum()), len(without)), replace=False),
         ]
         shelter[pick] = True
-    spouse_elsewhere = shelter & (R("s7").random(n) < sh["spouse_elsewhere"])
-    # CBS counts a one-person household with another member as an 'overig meerpersoonshuishouden'
-    htype = np.where((htype == 0) & (extra >= 0), 4, htype)
+    return shelter, shelter & (R("s7").random(n) < sh["spouse_elsewhere"])
 
-    # --- persons: slots per household ---
+
+# --- persons -------------------------------------------------------------------------------------------------------
+
+def person_slots(couple, n_kids, n_others, extra, spouse_elsewhere) -> dict[str, np.ndarray]:
+    """The persons of each household in slot order — head, partner, children, others, extra member, a spouse
+    elsewhere — with the household row of each person, its role, and the rows of its household's head and partner
+    (person references are int32, their type in the population: a whole country has 18 million persons)."""
+    n = len(couple)
     has_partner = couple.astype(np.int64)
     has_extra = (extra >= 0).astype(np.int64)
     size = 1 + has_partner + n_kids + n_others + has_extra + spouse_elsewhere.astype(np.int64)
@@ -144,92 +176,105 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
     hh = np.repeat(np.arange(n, dtype=np.int32), size)  # the household row of each person
     start = np.cumsum(size) - size
     slot = np.arange(n_p) - np.repeat(start, size)
-    # roles by slot order: 0 head, then partner, kids, others, extra, elsewhere spouse
-    b_partner = 1
     b_kids = 1 + has_partner
     b_others = b_kids + n_kids
     b_extra = b_others + n_others
     b_else = b_extra + has_extra
-    is_head = slot == 0
-    is_partner = (slot == b_partner) & (has_partner[hh] == 1)
-    is_kid = (slot >= b_kids[hh]) & (slot < b_others[hh])
-    is_other = (slot >= b_others[hh]) & (slot < b_extra[hh])
-    is_extra = (slot >= b_extra[hh]) & (slot < b_else[hh])
-    is_else = slot == b_else[hh]
-    is_else &= spouse_elsewhere[hh]
-    # full-length temporaries are dropped when done, and person references are int32 (their type in the population):
-    # a whole country has 18 million persons
-    del slot, b_kids, b_others, b_extra, b_else, has_extra
     head_row = start[hh].astype(np.int32)
-    partner_row = np.where(has_partner[hh] == 1, head_row + 1, -1).astype(np.int32)
-    del start
+    return {
+        "hh": hh, "size": size, "has_partner": has_partner,
+        "is_head": slot == 0,
+        "is_partner": (slot == 1) & (has_partner[hh] == 1),
+        "is_kid": (slot >= b_kids[hh]) & (slot < b_others[hh]),
+        "is_other": (slot >= b_others[hh]) & (slot < b_extra[hh]),
+        "is_extra": (slot >= b_extra[hh]) & (slot < b_else[hh]),
+        "is_else": (slot == b_else[hh]) & spouse_elsewhere[hh],
+        "head_row": head_row,
+        "partner_row": np.where(has_partner[hh] == 1, head_row + 1, -1).astype(np.int32),
+    }
 
-    # ages
+
+def ages(R: Streams, A: dict, S: dict, head_age: np.ndarray, extra: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Age of every person and birth month: the partner's from the head's with the partner age gap, children's from
+    the younger parent's and the parent's age at birth (at least ``min`` years younger), others near the head's, an
+    elderly parent 22-37 years older, a sibling within 6 years, a lodger or other 18-40."""
+    hh, n = S["hh"], len(head_age)
+    is_partner, is_kid, is_other, is_extra, is_else = S["is_partner"], S["is_kid"], S["is_other"], S["is_extra"], S["is_else"]
     gap = A["partner_age_gap"]
-    age = np.zeros(n_p, dtype=np.int16)
-    age[is_head] = head_age
+    age = np.zeros(len(hh), dtype=np.int16)
+    age[S["is_head"]] = head_age
     page = head_age + np.round(gap["mean"] + gap["sd"] * R("s8").standard_normal(n)).astype(np.int64)
     page = np.clip(page, 18, 100)
     age[is_partner] = page[hh[is_partner]]
-    par_ref = np.where(has_partner == 1, np.minimum(head_age, page), head_age)
+    par_ref = np.where(S["has_partner"] == 1, np.minimum(head_age, page), head_age)
     pab = A["parent_age_at_birth"]
     kid_age = par_ref[hh[is_kid]] - np.round(pab["mean"] + pab["sd"] * R("s9").standard_normal(int(is_kid.sum()))).astype(np.int64)
     kid_age = np.clip(kid_age, 0, np.maximum(par_ref[hh[is_kid]] - pab["min"], 0))
     age[is_kid] = kid_age
     age[is_other] = np.clip(head_age[hh[is_other]] + R("s10").integers(-5, 6, int(is_other.sum())), 18, 90)
-    kind_of = extra[hh]
-    ex_age = np.where(
-        kind_of[is_extra] == 1,
-        np.clip(head_age[hh[is_extra]] + R("s11").integers(22, 38, int(is_extra.sum())), 65, 100),
+    kind_of = extra[hh[is_extra]]
+    m = int(is_extra.sum())
+    age[is_extra] = np.where(
+        kind_of == 1,
+        np.clip(head_age[hh[is_extra]] + R("s11").integers(22, 38, m), 65, 100),
         np.where(
-            kind_of[is_extra] == 2,
-            np.clip(head_age[hh[is_extra]] + R("s12").integers(-6, 7, int(is_extra.sum())), 18, 95),
-            np.clip(R("s13").integers(18, 41, int(is_extra.sum())), 18, 95),
+            kind_of == 2,
+            np.clip(head_age[hh[is_extra]] + R("s12").integers(-6, 7, m), 18, 95),
+            np.clip(R("s13").integers(18, 41, m), 18, 95),
         ),
     )
-    age[is_extra] = ex_age
     age[is_else] = np.clip(head_age[hh[is_else]] + R("s14").integers(0, 6, int(is_else.sum())), 18, 100)
-    birth_month = R("s15").integers(1, 13, n_p).astype(np.int8)
-    del page, par_ref, kid_age, ex_age
+    return age, R("s15").integers(1, 13, len(hh)).astype(np.int8)
 
-    # relations
-    spouse = np.full(n_p, -1, dtype=np.int32)
-    cohabitant = np.full(n_p, -1, dtype=np.int32)
-    pension_partner = np.full(n_p, -1, dtype=np.int32)
-    partner_last_year = np.full(n_p, -1, dtype=np.int32)
-    m = married[hh] & is_partner
-    spouse[np.flatnonzero(m)] = head_row[m]
-    spouse[head_row[m]] = np.flatnonzero(m)
-    e = is_else
-    spouse[np.flatnonzero(e)] = head_row[e]
-    spouse[head_row[e]] = np.flatnonzero(e)
+
+def family_ties(R: Streams, A: dict, S: dict, H: dict, extra: np.ndarray, shelter: np.ndarray) -> tuple[dict, dict]:
+    """References between persons and the flags the partner rule reads: spouses (married couples, a spouse living
+    elsewhere), cohabitants (85% partners last year, 40% registered for a pension), parents (in stepfamilies the
+    children are the head's only), relatives (a parent taken in, a sibling), lodgers (some on business terms), who
+    files the requests the partner rule allows, who stays in a shelter. Returns (person columns, relations)."""
+    hh, head_row, n_p = S["hh"], S["head_row"], len(S["hh"])
+    is_partner, is_kid, is_extra = S["is_partner"], S["is_kid"], S["is_extra"]
+    married, couple, n_kids = H["married"], H["couple"], H["n_kids"]
+    refs = {k: np.full(n_p, -1, dtype=np.int32) for k in ("spouse", "cohabitant", "pension_partner", "partner_last_year")}
+    spouse, cohabitant = refs["spouse"], refs["cohabitant"]
+    for m in (married[hh] & is_partner, S["is_else"]):
+        spouse[np.flatnonzero(m)] = head_row[m]
+        spouse[head_row[m]] = np.flatnonzero(m)
     u = is_partner & ~married[hh]
     urows = np.flatnonzero(u)
     cohabitant[urows] = head_row[u]
     cohabitant[head_row[u]] = urows
     long_term = R("s16").random(len(urows)) < 0.85
-    partner_last_year[urows[long_term]] = head_row[u][long_term]
+    refs["partner_last_year"][urows[long_term]] = head_row[u][long_term]
     pens = R("s17").random(len(urows)) < 0.40
-    pension_partner[urows[pens]] = head_row[u][pens]
-    parent1 = np.where(is_kid, head_row, -1)
+    refs["pension_partner"][urows[pens]] = head_row[u][pens]
+    refs["parent1"] = np.where(is_kid, head_row, -1)
     # stepfamilies: in a share of couples with children the children are the head's only (CBS 'samengestelde gezinnen')
-    step = couple & (n_kids > 0) & (R("stepfamily").random(n) < A["stepfamily_share"]["value"])
-    parent2 = np.where(is_kid & ~step[hh], partner_row, -1)
+    step = couple & (n_kids > 0) & (R("stepfamily").random(len(couple)) < A["stepfamily_share"]["value"])
+    refs["parent2"] = np.where(is_kid & ~step[hh], S["partner_row"], -1)
+    kind_of = extra[hh]
     rel_rows = np.flatnonzero(is_extra & ((kind_of == 1) | (kind_of == 2)))
     rel_kind = np.where(kind_of[rel_rows] == 1, RELATIVE_KINDS["child"], RELATIVE_KINDS["sibling"])
     relations = {"rel_a": rel_rows, "rel_b": head_row[rel_rows], "rel_kind": rel_kind.astype(np.int16)}
     lodger = is_extra & (kind_of == 0)
-    business = lodger & (R("s18").random(n_p) < om["lodger_business_contract"])
-    requests = R("s19").random(n_p) < A["requests_exception"]["value"]
-    in_shelter = is_head & shelter[hh]
-    del kind_of, m, u, urows, long_term, pens, step, married, n_kids, n_others, is_other, is_extra, spouse_elsewhere
+    flags = {
+        "lodger": lodger,
+        "business_rental_contract": lodger & (R("s18").random(n_p) < A["other_members"]["lodger_business_contract"]),
+        "requests_exception": R("s19").random(n_p) < A["requests_exception"]["value"],
+        "in_shelter": S["is_head"] & shelter[hh],
+    }
+    return refs | flags, relations
 
-    # --- work profile, hours, income ---
+
+# --- work, income, assets ------------------------------------------------------------------------------------------
+
+def work_profiles(R: Streams, A: dict, age: np.ndarray, in_shelter: np.ndarray, aow_years: float) -> np.ndarray:
+    """Work profile of every adult (index into PROFILES, -1 for children) by age band below the AOW age, pension
+    from the AOW age; a woman in a shelter who would be employed has a benefit."""
     sba = A["status_by_age"]
     cuts = sorted(int(k) for k in sba if k not in ("source", "profiles"))
-    aow_years = p.huurtoeslag.pensioengerechtigde_leeftijd / 12.0
-    profile = np.full(n_p, -1, dtype=np.int8)
-    u_profile = R("profile").random(n_p)
+    profile = np.full(len(age), -1, dtype=np.int8)
+    u_profile = R("profile").random(len(age))
     adult = age >= 18
     for i, lo in enumerate(cuts):
         hi = cuts[i + 1] if i + 1 < len(cuts) else 200
@@ -239,8 +284,15 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
         profile[sel] = np.minimum(np.searchsorted(cum, u_profile[sel], side="right"), len(PROFILES) - 1)
     profile[adult & (age >= aow_years)] = PROFILES.index("pensioen")
     profile[in_shelter & (profile == PROFILES.index("vast"))] = PROFILES.index("uitkering")
-    del u_profile
+    return profile
 
+
+def incomes(R: Streams, A: dict, U: dict, year: int, profile, age, S: dict) -> np.ndarray:
+    """Yearly income (toetsingsinkomen, whole euros) by work profile: lognormal around the profile's median, times an
+    age factor and a factor shared by the household for work income; benefits and students around their medians;
+    some without a profile have none; pensions are the AOW (single or couple) plus a supplementary pension. Amounts
+    are uprated with the wage or minimum-wage index of the year."""
+    hh, n_p = S["hh"], len(age)
     inc = A["income"]
     w_index = U["income_wages"]["index"][year]
     m_index = U["income_minimum_wage"]["index"][year]
@@ -249,7 +301,7 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
     for i, lo in enumerate(age_cuts):
         hi = age_cuts[i + 1] if i + 1 < len(age_cuts) else 200
         age_factor[(age >= lo) & (age < hi)] = inc["age_factor"][str(lo)]
-    hh_factor = np.exp(inc["household_factor_sigma"] * R("s20").standard_normal(n))[hh]
+    hh_factor = np.exp(inc["household_factor_sigma"] * R("s20").standard_normal(len(S["size"])))[hh]
     z = R("income_z").standard_normal(n_p)
     u_zero = R("income_zero").random(n_p)
     income = np.zeros(n_p)
@@ -266,17 +318,20 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
     income[sel] = np.where(u_zero[sel] < c["zero_share"], 0.0, c["median"] * np.exp(c["sigma"] * z[sel]) * w_index)
     sel = profile == PROFILES.index("pensioen")
     c = inc["pensioen"]
-    with_partner_hh = (has_partner[hh] == 1) & (is_head | is_partner)
+    with_partner_hh = (S["has_partner"][hh] == 1) & (S["is_head"] | S["is_partner"])
     aow = np.where(with_partner_hh, c["aow_couple"], c["aow_single"]) * m_index
     extra_pension = np.where(R("s21").random(n_p) < c["extra_zero_share"], 0.0, _lognormal(R("s43"), c["extra_median"], c["extra_sigma"], n_p) * w_index)
     income[sel] = (aow + extra_pension)[sel]
-    income = np.round(income)
-    del age_factor, hh_factor, z, u_zero, aow, extra_pension, with_partner_hh
+    return np.round(income)
 
-    hw = A["hours_worked_per_week"]
+
+def hours_and_work(R: Streams, A: dict, profile: np.ndarray, adult: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hours worked per month by profile (0 for adults without listed hours, NaN for children) and whether the person
+    meets the work requirement of kinderopvangtoeslag (a share per profile)."""
+    n_p = len(profile)
     hours = np.full(n_p, np.nan)
     u_hours = R("hours").random(n_p)
-    for name, spec in hw.items():
+    for name, spec in A["hours_worked_per_week"].items():
         if name == "source":
             continue
         sel = profile == PROFILES.index(name)
@@ -288,12 +343,16 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
     for name, share in A["works_for_childcare"].items():
         if name in PROFILES:
             works_p[profile == PROFILES.index(name)] = share
-    works = np.where(adult, R("s22").random(n_p) < works_p, False)
-    del u_hours, works_p
+    return hours, np.where(adult, R("s22").random(n_p) < works_p, False)
 
-    # --- assets (household level, split over the adults) ---
+
+def assets(R: Streams, A: dict, U: dict, year: int, S: dict, age, hh_income, head_age) -> np.ndarray:
+    """Box-3 assets of every person: a household wealth by age of the head and income (lognormal, a share with none),
+    split over head and partner; other adults their own (more from 65); a spouse elsewhere half the household's."""
+    hh, n = S["hh"], len(head_age)
+    is_core = S["is_head"] | S["is_partner"]
+    w_index = U["income_wages"]["index"][year]
     asp = A["assets"]
-    hh_income = np.bincount(hh, weights=np.where(is_head | is_partner, income, 0.0), minlength=n)
     a_cuts = sorted(int(k) for k in asp["median_by_age"])
     a_med = np.zeros(n)
     for i, lo in enumerate(a_cuts):
@@ -302,17 +361,23 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
     rel_income = np.maximum(hh_income, 1000.0) / (30000.0 * w_index)
     wealth = a_med * rel_income ** asp["income_elasticity"] * np.exp(asp["sigma"] * R("s23").standard_normal(n))
     wealth = np.where(R("s24").random(n) < asp["zero_share"], 0.0, wealth) * U["assets"]["index"][year]
-    n_core = 1 + has_partner
-    assets = np.where(is_head | is_partner, wealth[hh] / n_core[hh], 0.0)
-    others = adult & ~(is_head | is_partner)
-    assets[others] = np.where(
+    n_core = 1 + S["has_partner"]
+    out = np.where(is_core, wealth[hh] / n_core[hh], 0.0)
+    others = (age >= 18) & ~is_core
+    out[others] = np.where(
         age[others] >= 65, _lognormal(R("s44"), 25000, 1.4, int(others.sum())), _lognormal(R("s45"), 2500, 1.3, int(others.sum()))
     ) * U["assets"]["index"][year]
-    assets[is_else] = wealth[hh[is_else]] * 0.5
-    assets = np.round(assets)
-    del a_med, rel_income, wealth, n_core, others
+    out[S["is_else"]] = wealth[hh[S["is_else"]]] * 0.5
+    return np.round(out)
 
-    # --- tenure and rent ---
+
+def tenure_and_rent(R: Streams, A: dict, U: dict, year: int, p, H: dict, S: dict, age, hh_income, shelter) -> dict:
+    """Per household: owner (logit in income, age and type as CBS counts it), social or private rent (logit in income; a shelter stay
+    is social), kale huur (lognormal by tenure, uprated), service costs, a home adapted for a handicap (more with a
+    member of 75+), a verworven recht above the maximale huurgrens; per person: (co-)owner of the home."""
+    hh, n = S["hh"], len(hh_income)
+    w_index = U["income_wages"]["index"][year]
+    htype, head_age, couple = H["htype"], H["head_age"], H["couple"]
     tn = A["tenure"]
     ow = tn["owner"]
     logit = ow["intercept"] + ow["log_income"] * np.log(np.maximum(hh_income, 1000.0) / w_index) + ow["age"] * (head_age - 45)
@@ -323,16 +388,13 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
     sg = tn["social_given_renter"]
     social = R("s26").random(n) < 1 / (1 + np.exp(-(sg["intercept"] + sg["log_income"] * np.log(np.maximum(hh_income, 1000.0) / w_index))))
     tenure = np.where(owner, 0, np.where(social | shelter, 1, 2))
-    del logit, social, hh_income
     rt = A["rent"]
-    r_index = U["rent"]["index"][year]
-    soc = rt["social"]
-    pri = rt["private"]
+    soc, pri = rt["social"], rt["private"]
     rent = np.where(
         tenure == 1,
         np.clip(_lognormal(R("s46"), soc["median"], soc["sigma"], n), soc["min"], soc["max"]),
         np.clip(_lognormal(R("s47"), pri["median"], pri["sigma"], n), pri["min"], pri["max"]),
-    ) * r_index
+    ) * U["rent"]["index"][year]
     rent = np.where(tenure == 0, 0.0, np.round(rent, 2))
     sc = rt["service_costs"]
     service = np.where(
@@ -340,23 +402,28 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
         np.where(R("s27").random(n) < sc["social_share"], R("s28").random(n) * sc["social_max"], 0.0),
         np.where(R("s29").random(n) < sc["private_share"], R("s30").random(n) * sc["private_max"], 0.0),
     )
-    service = np.where(tenure == 0, 0.0, np.round(service, 2))
     elderly = np.bincount(hh, weights=(age >= 75).astype(float), minlength=n) > 0
-    adapted = (tenure > 0) & (R("s31").random(n) < rt["adapted_home_share"] * np.where(elderly, 3.0, 0.5))
     limit = p.huurtoeslag.maximale_huurgrens.bedrag
-    acquired = (tenure > 0) & (rent > limit) & (R("s32").random(n) < rt["acquired_right_share_above_limit"])
-    home_owner = (is_head | (is_partner & couple[hh])) & owner[hh]
-    del elderly
+    return {
+        "tenure": tenure, "rent": rent, "service": np.where(tenure == 0, 0.0, np.round(service, 2)),
+        "adapted": (tenure > 0) & (R("s31").random(n) < rt["adapted_home_share"] * np.where(elderly, 3.0, 0.5)),
+        "acquired": (tenure > 0) & (rent > limit) & (R("s32").random(n) < rt["acquired_right_share_above_limit"]),
+        "home_owner": (S["is_head"] | (S["is_partner"] & couple[hh])) & owner[hh],
+    }
 
-    # --- childcare ---
+
+def childcare(R: Streams, A: dict, p, S: dict, age, works) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Childcare of every child whose parents both work: use by age (0-3, 4 to the maximum age), the type (dagopvang,
+    bso or gastouderopvang), hours a month (gamma around the type's mean) and hourly price relative to the maximum."""
     cc = A["childcare"]
+    n_p = len(age)
+    head_row, partner_row, is_kid = S["head_row"], S["partner_row"], S["is_kid"]
     parents_work = works[head_row] & np.where(partner_row >= 0, works[np.maximum(partner_row, 0)], True)
     young = is_kid & (age <= 3)
     school = is_kid & (age >= 4) & (age <= int(p.kinderopvangtoeslag.maximumleeftijd_kind))
     use = parents_work & ((young & (R("s33").random(n_p) < cc["use_0_3"])) | (school & (R("s34").random(n_p) < cc["use_4_12"])))
     gast = np.where(young, R("s35").random(n_p) < cc["gastouder_share_0_3"], R("s36").random(n_p) < cc["gastouder_share_4_12"])
     ctype = np.where(use, np.where(gast, 3, np.where(young, 1, 2)), 0).astype(np.int8)
-    del gast
     # hours and price only for the children who use childcare; the draws are full-length (every child's draw is the
     # same whoever else uses childcare). Generator.gamma(shape, scale) is scale * standard_gamma(shape), draw by draw.
     users = np.flatnonzero(use)
@@ -375,33 +442,48 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
     sd_rel = np.select([t_u == 1, t_u == 2, t_u == 3], [rel["dagopvang"][1], rel["bso"][1], rel["gastouderopvang"][1]], 0.0)
     cprice = np.zeros(n_p)
     cprice[users] = np.round(maxp * np.clip(mean_rel + sd_rel * R("s38").standard_normal(n_p)[users], 0.5, 2.0), 2)
-    del users, t_u, young_u, mean_hours, maxp, mean_rel, sd_rel
-    hours_worked = np.where(adult, hours, np.nan)
-    # (what is left of the draws' household-level arrays and masks: 0.7 GB for the whole country)
-    del hours, adult, partner_row, head_row, has_partner, head_age, young, use, school, parents_work, sel, is_partner
-    del is_kid, shelter, owner, couple
-    refs = {"spouse": spouse, "cohabitant": cohabitant, "pension_partner": pension_partner, "partner_last_year": partner_last_year,
-            "parent1": parent1, "parent2": parent2}
+    return ctype, chours, cprice
 
+
+# --- the tables ----------------------------------------------------------------------------------------------------
+
+def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, dict]:
+    """The persons, households and relations of :func:`generate`, as columns."""
+    A, U, p, n = assumptions(), uprating(), load_parameters(year), int(n_households)
+    R = Streams(seed, n)
+    H = household_composition(R, A, n)
+    extra = extra_members(R, A, H["htype"], H["head_age"])
+    shelter, spouse_elsewhere = shelter_stays(R, A, H["htype"], H["head_age"], extra)
+    # CBS counts a one-person household with another member as an 'overig meerpersoonshuishouden'
+    H["htype"] = np.where((H["htype"] == 0) & (extra >= 0), 4, H["htype"])
+    S = person_slots(H["couple"], H["n_kids"], H["n_others"], extra, spouse_elsewhere)
+    hh = S["hh"]
+    age, birth_month = ages(R, A, S, H["head_age"], extra)
+    ties, relations = family_ties(R, A, S, H, extra, shelter)
+    profile = work_profiles(R, A, age, ties["in_shelter"], p.huurtoeslag.pensioengerechtigde_leeftijd / 12.0)
+    income = incomes(R, A, U, year, profile, age, S)
+    adult = age >= 18
+    hours, works = hours_and_work(R, A, profile, adult)
+    hh_income = np.bincount(hh, weights=np.where(S["is_head"] | S["is_partner"], income, 0.0), minlength=n)
+    homes = tenure_and_rent(R, A, U, year, p, H, S, age, hh_income, shelter)
+    ctype, chours, cprice = childcare(R, A, p, S, age, works)
+    n_p = len(hh)
     persons = {
         "household": hh,
         "person_id": np.arange(n_p, dtype=np.int64),
         "age": age,
         "birth_month": birth_month,
         "income": income,
-        "assets": assets,
+        "assets": assets(R, A, U, year, S, age, hh_income, H["head_age"]),
         "insured": R("s39").random(n_p) < A["insured_share"]["value"],
         "works": works,
-        "hours_worked": hours_worked,
-        **refs,
-        "home_owner": home_owner,
-        "lodger": lodger,
-        "business_rental_contract": business,
-        "requests_exception": requests,
-        "in_shelter": in_shelter,
+        "hours_worked": np.where(adult, hours, np.nan),
+        **{k: ties[k] for k in ("spouse", "cohabitant", "pension_partner", "partner_last_year", "parent1", "parent2")},
+        "home_owner": homes["home_owner"],
+        **{k: ties[k] for k in ("lodger", "business_rental_contract", "requests_exception", "in_shelter")},
         "temporary_protection": np.zeros(n_p, dtype=bool),
-        "elsewhere": is_else,
-        "tenant": is_head & (tenure[hh] > 0),
+        "elsewhere": S["is_else"],
+        "tenant": S["is_head"] & (homes["tenure"][hh] > 0),
         "disability": R("s40").random(n_p) < 0.01,
         "childcare_type": ctype,
         "childcare_hours": chours,
@@ -411,15 +493,15 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
     }
     households = {
         "household_id": np.arange(n, dtype=np.int64),
-        "renter": tenure > 0,
-        "bare_rent": rent,
-        "service_costs": service,
-        "adapted_home": adapted,
-        "home_for_8plus": (size >= 8) & (R("s42").random(n) < 0.5),
-        "acquired_right": acquired,
+        "renter": homes["tenure"] > 0,
+        "bare_rent": homes["rent"],
+        "service_costs": homes["service"],
+        "adapted_home": homes["adapted"],
+        "home_for_8plus": (S["size"] >= 8) & (R("s42").random(n) < 0.5),
+        "acquired_right": homes["acquired"],
         "weight": np.full(n, national_households(year) / n),
-        "household_type": htype.astype(np.int8),
-        "tenure": tenure.astype(np.int8),
+        "household_type": H["htype"].astype(np.int8),
+        "tenure": homes["tenure"].astype(np.int8),
         "extra_member": extra.astype(np.int8),
     }
     return persons, households, relations
