@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 import simlib
-from simlib.engine.household import parse_household, to_population
+from simlib.engine.household_input import parse_household, to_population
 from simlib.engine.simulate import simulate
 
 EXAMPLE = json.loads((Path(__file__).resolve().parents[1] / "examples" / "couple_childcare.json").read_text())

@@ -126,7 +126,7 @@ def simulations() -> dict:
 
 def years() -> dict:
     import simlib
-    from simlib.analysis.repayments.model import Levers, draw_events, simulate_year, summarise
+    from simlib.analysis.repayments import Levers, draw_events, simulate_year, summarise
     from simlib.parameters.scenario import current_law, load_scenario
 
     pop = simlib.default_population(2020)

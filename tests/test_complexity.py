@@ -10,7 +10,7 @@ from simlib.face.cli import main
 from simlib.analysis.complexity import assess, load_thresholds, rate
 from simlib.analysis.complexity.indicators import earliest_start, fraud_gain
 from simlib.errors import InputError
-from simlib.engine.household import parse_household, to_population
+from simlib.engine.household_input import parse_household, to_population
 from simlib.parameters import load_parameters
 from simlib.population.build import cached_population
 from simlib.rules.partner import MINDERJARIG_KIND

@@ -7,7 +7,7 @@ from simlib.analysis.compare import compare
 from simlib.parameters import load_parameters
 from simlib.population.build import DEFAULT_DIR
 from simlib.population.store import load_population
-from simlib.analysis.repayments.model import draw_events, simulate_year, summarise
+from simlib.analysis.repayments import draw_events, simulate_year, summarise
 from simlib.parameters.scenario import load_scenario
 
 

@@ -179,7 +179,7 @@ def _baseline(spec: tuple, seed: int | None):
 
 
 def _repayments(pop, scenario, year: int, seed: int) -> dict:
-    from simlib.analysis.repayments.model import Levers, draw_events, simulate_year, summarise
+    from simlib.analysis.repayments import Levers, draw_events, simulate_year, summarise
 
     levers = Levers.from_scenario(scenario.repayments)
     res = simulate_year(pop, scenario.parameter_set(year), scenario.take_up(pop.meta.get("take_up")), draw_events(pop, seed, levers), levers)

@@ -181,7 +181,7 @@ class WhatIf:
         self._events = None
         self.base_repayments = None
         if repayment_seed is not None:
-            from simlib.analysis.repayments.model import Levers, draw_events, simulate_year, summarise
+            from simlib.analysis.repayments import Levers, draw_events, simulate_year, summarise
 
             self._levers = Levers.from_scenario(self.baseline.repayments)
             self._events = draw_events(population, repayment_seed, self._levers)
@@ -208,7 +208,7 @@ class WhatIf:
         shares = cells / np.maximum(cells.sum(axis=1, keepdims=True), 1e-9)
         out["by_decile"] = pd.DataFrame({"decile": np.arange(1, 11), **{b: shares[:, i] for i, b in enumerate(BUCKETS)}})
         if self._events is not None:
-            from simlib.analysis.repayments.model import simulate_year, summarise
+            from simlib.analysis.repayments import simulate_year, summarise
 
             rep = summarise(simulate_year(self.population, params, self._take_up, self._events, self._levers))
             keys = ("count_ge_500", "problematic", "amount")

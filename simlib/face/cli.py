@@ -155,7 +155,7 @@ def _date(text: str):
 
 def cmd_complexity(args) -> int:
     from simlib.analysis.complexity import assess_all, load_thresholds
-    from simlib.face.complexity_report import _md_table, overview, write_report
+    from simlib.face.complexity_report import md_table, overview, write_report
     from simlib.population.store import load_population
     from simlib.parameters.scenario import load_scenario
 
@@ -172,7 +172,7 @@ def cmd_complexity(args) -> int:
         print(f"{key} ({a.year}): " + ", ".join(f"{r['label']}: {r['rating']}" for r in a.box[:1] + a.box[-1:]))
     if len(results) > 1:
         table = overview(results)
-        write_text_atomic(out / "overview.md", "# Uitvoeringstoetsen (indicatief): overzicht\n\n" + _md_table(table.reset_index(names="onderdeel")) + "\n")
+        write_text_atomic(out / "overview.md", "# Uitvoeringstoetsen (indicatief): overzicht\n\n" + md_table(table.reset_index(names="onderdeel")) + "\n")
         write_atomic(out / "overview.csv", lambda tmp: table.to_csv(tmp))
     _log(f"wrote report.md, report.html and complexity.json for {len(results)} scenario(s) to {out}")
     return 0

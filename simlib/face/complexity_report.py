@@ -35,11 +35,7 @@ def _thresholds(row: dict) -> str:
     return f"beperkt < {f(lo)} ≤ middelgroot < {f(hi)} ≤ ingrijpend"
 
 
-def sections(a: Assessment) -> list[tuple[str, list]]:
-    """The report as sections of paragraphs (str) and tables (DataFrame), shared by the Markdown and HTML forms."""
-    d = a.details
-    c = d["citizens"]
-    out = []
+def _meta(a: Assessment) -> tuple[str, list]:
     meta = [f"**Scenario:** {a.scenario['name']} — {a.scenario['description']}"]
     if a.scenario.get("signal"):
         meta.append(f"**Signal:** {a.scenario['signal']}")
@@ -47,13 +43,18 @@ def sections(a: Assessment) -> list[tuple[str, list]]:
     meta.append(f"**Against:** {a.baseline['name']}, berekeningsjaar {a.year}; population of {pop.get('households', 0):,} households "
                 f"(seed {pop.get('seed')}) weighted to the country; repayments from {a.provenance.get('repayment_seeds')} Monte Carlo run(s).")
     meta.append("An indicative test: every rating comes from the measured indicator and the thresholds beside it "
-                "(simlib/complexity/thresholds.yaml; the author can set others). Counts are households weighted to the country.")
-    out.append(("", meta))
+                "(simlib/analysis/complexity/thresholds.yaml; the author can set others). Counts are households weighted to the country.")
+    return "", meta
 
+
+def _box(a: Assessment) -> tuple[str, list]:
     box = pd.DataFrame([{"Onderdeel": r["label"], "Oordeel": r["rating"], "Indicator": r["description"], "Waarde": _value(r),
                          "Drempels": _thresholds(r) + (f" ({r['note']})" if r["note"] else "")} for r in a.box])
-    out.append(("Samenvatting (summary box)", [box]))
+    return "Samenvatting (summary box)", [box]
 
+
+def _citizens(d: dict) -> tuple[str, list]:
+    c = d["citizens"]
     rows = pd.DataFrame([{"allowance": r["allowance"], "amount changes": _n(r["amount_changes"]), "higher": _n(r["higher"]),
                           "lower": _n(r["lower"]), "newly entitled": _n(r["newly_entitled"]),
                           "expected new applications": _n(r["expected_new_applications"]),
@@ -73,8 +74,10 @@ def sections(a: Assessment) -> list[tuple[str, list]]:
                                    "change": f"{rep[k]['change']:+,.0f}" if k != "amount" else f"€ {rep[k]['change'] / 1e6:+,.1f} mln"}
                                   for k, label in (("count_ge_500", "repayments ≥ €500"), ("problematic", "problematic repayments"),
                                                    ("amount", "amount repaid"))]))
-    out.append(("Burgers (citizens)", text))
+    return "Burgers (citizens)", text
 
+
+def _data_and_systems(d: dict) -> tuple[str, list]:
     diff = d["rule_diff"]
     items: list = []
     if diff["parameters"]:
@@ -92,8 +95,10 @@ def sections(a: Assessment) -> list[tuple[str, list]]:
         items.append(pd.DataFrame([{"input": x["input"], "status": x["status"], "comes from": x["source_label"],
                                     "judged by a person": "yes" if x["person_check"] else "no", "where": x["where_from"],
                                     "what": x["description"]} for x in d["data_needs"]]))
-    out.append(("Gegevens en systemen (data and systems)", items))
+    return "Gegevens en systemen (data and systems)", items
 
+
+def _manual_work(a: Assessment, d: dict) -> tuple[str, list]:
     manual: list = []
     if d["manual_cases"]:
         manual.append("Cases whose outcome depends on a fact a person must judge (or that staff must contact):")
@@ -110,36 +115,39 @@ def sections(a: Assessment) -> list[tuple[str, list]]:
                   f"manual cases and contacts {h['manual_case_minutes'] / 60:,.0f} h; {h['objections']:,.0f} objections × "
                   f"{hs['minutes_per_objection']} min; {h['questions']:,.0f} questions × {hs['minutes_per_question']} min; "
                   f"{hs['productive_hours_per_fte']:,} productive hours per FTE (assumptions in thresholds.yaml).")
-    out.append(("Handwerk en handhaafbaarheid (manual work and enforceability)", manual))
+    return "Handwerk en handhaafbaarheid (manual work and enforceability)", manual
 
-    fraud: list = []
-    if d["fraud"]:
-        fraud.append(f"Households that would gain at least €{d['fraud_minimum_gain']:,} a year by a false declaration "
-                     "(everyone who could gain declares falsely):")
-        fraud.append(pd.DataFrame([{"input": f["input"], "false declaration": f["false_declaration"],
-                                    "baseline households": _n(f["baseline"]["households"]),
-                                    "baseline mean gain (€)": _n(f["baseline"]["mean_gain"]),
-                                    "reform households": _n(f["reform"]["households"]),
-                                    "reform mean gain (€)": _n(f["reform"]["mean_gain"]),
-                                    "reform max gain (€)": _n(f["reform"]["max_gain"]),
-                                    "change in households": f"{f['change']:+,.0f}"} for f in d["fraud"]]))
-    else:
-        fraud.append("No input the rules need can be declared falsely for a gain.")
-    out.append(("Fraudebestendigheid (fraud resistance)", fraud))
 
+def _fraud(d: dict) -> tuple[str, list]:
+    if not d["fraud"]:
+        return "Fraudebestendigheid (fraud resistance)", ["No input the rules need can be declared falsely for a gain."]
+    table = pd.DataFrame([{"input": f["input"], "false declaration": f["false_declaration"],
+                           "baseline households": _n(f["baseline"]["households"]),
+                           "baseline mean gain (€)": _n(f["baseline"]["mean_gain"]),
+                           "reform households": _n(f["reform"]["households"]),
+                           "reform mean gain (€)": _n(f["reform"]["mean_gain"]),
+                           "reform max gain (€)": _n(f["reform"]["max_gain"]),
+                           "change in households": f"{f['change']:+,.0f}"} for f in d["fraud"]])
+    return "Fraudebestendigheid (fraud resistance)", [
+        f"Households that would gain at least €{d['fraud_minimum_gain']:,} a year by a false declaration "
+        "(everyone who could gain declares falsely):", table]
+
+
+def sections(a: Assessment) -> list[tuple[str, list]]:
+    """The report as sections of paragraphs (str) and tables (DataFrame), shared by the Markdown and HTML forms."""
+    d = a.details
     t = d["timing"]
-    out.append(("Invoering (timing)", [f"Decision date {t['decision_date']}; {t['lead_months']} months to build and test (by the "
-                                       f"rating of maakbaarheid systemen); earliest start **{t['earliest']}**. "
-                                       + " ".join(a.thresholds['timing']['reasoning'].split())]))
-
+    timing = ("Invoering (timing)", [f"Decision date {t['decision_date']}; {t['lead_months']} months to build and test (by the "
+                                     f"rating of maakbaarheid systemen); earliest start **{t['earliest']}**. "
+                                     + " ".join(a.thresholds['timing']['reasoning'].split())])
     reasons = pd.DataFrame([{"onderdeel": r["label"], "indicator": r["indicator"], "thresholds": _thresholds(r), "reasoning": r["reasoning"]}
                             for r in a.box if r["thresholds"]])
-    out.append(("Drempels en redenering (thresholds and their reasoning)", [reasons]))
     prov = a.provenance
-    out.append(("Herkomst (provenance)", [f"code {prov.get('code_version')} (git {prov.get('git_commit')}), parameters "
-                                          f"{prov.get('parameters_version')}; scenario files: "
-                                          + ", ".join(f"{_relative(f['path'])} ({f['sha256'][:12]})" for f in a.scenario.get("files", []))]))
-    return out
+    origin = ("Herkomst (provenance)", [f"code {prov.get('code_version')} (git {prov.get('git_commit')}), parameters "
+                                        f"{prov.get('parameters_version')}; scenario files: "
+                                        + ", ".join(f"{_relative(f['path'])} ({f['sha256'][:12]})" for f in a.scenario.get("files", []))])
+    return [_meta(a), _box(a), _citizens(d), _data_and_systems(d), _manual_work(a, d), _fraud(d), timing,
+            ("Drempels en redenering (thresholds and their reasoning)", [reasons]), origin]
 
 
 def _relative(path: str) -> str:
@@ -151,7 +159,7 @@ def _relative(path: str) -> str:
         return str(path)
 
 
-def _md_table(df: pd.DataFrame) -> str:
+def md_table(df: pd.DataFrame) -> str:
     cells = lambda row: "| " + " | ".join(str(x).replace("|", "\\|").replace("\n", " ") for x in row) + " |"  # noqa: E731
     return "\n".join([cells(df.columns), "|" + "---|" * len(df.columns)] + [cells(r) for r in df.itertuples(index=False)])
 
@@ -162,7 +170,7 @@ def to_markdown(a: Assessment) -> str:
         if title:
             lines += [f"## {title}", ""]
         for item in items:
-            lines += [_md_table(item) if isinstance(item, pd.DataFrame) else item, ""]
+            lines += [md_table(item) if isinstance(item, pd.DataFrame) else item, ""]
     return "\n".join(lines)
 
 

@@ -99,80 +99,75 @@ class Assessment:
                 "details": self.details, "thresholds": self.thresholds, "provenance": self.provenance}
 
 
-def assess(reform, baseline=None, population=None, year: int | None = None, thresholds: dict | str | Path | None = None,
-           decision_date: date | None = None, repayment_seeds: int = 1, comparison=None) -> Assessment:
-    """The indicative uitvoeringstoets of ``reform`` against ``baseline`` (current law by default) on ``population``
-    (the default population of the year by default). ``decision_date`` (default today) sets the earliest start."""
-    from simlib.analysis.compare import compare
-    from simlib.parameters.scenario import current_law
-    from simlib.engine.simulate import simulate
+def _per_input(names, need_b: set, need_r: set, measure) -> list[tuple[str, float, float]]:
+    """``measure(name, side)`` for each input under baseline and reform (0 where the side does not need the input)."""
+    return [(name, measure(name, "baseline") if name in need_b else 0.0, measure(name, "reform") if name in need_r else 0.0)
+            for name in names]
 
-    th = thresholds if isinstance(thresholds, dict) else load_thresholds(thresholds)
-    cmp = comparison or compare(reform, baseline, population, year=year, repayment_seeds=repayment_seeds)
-    year = cmp.summary["year"]
-    baseline = baseline or current_law(year)
-    pop = cmp.baseline.population
-    p_base, p_reform = baseline.parameter_set(year), reform.parameter_set(year)
-    levers_b, levers_r = baseline.repayments, reform.repayments
 
-    diff = ind.rule_diff(baseline, reform, p_base, p_reform)
-    need_b, need_r = ind.needed_inputs(p_base, levers_b), ind.needed_inputs(p_reform, levers_r)
-    data = ind.data_needs(diff, need_b, need_r)
-    citizens = ind.citizens(cmp.baseline, cmp.reform, cmp.summary, reform.take_up(pop.meta.get("take_up")))
+def _manual_cases(cmp, sides: dict, need_b: set, need_r: set) -> list[dict]:
+    """Cases whose outcome depends on a fact a person must judge, per input (inputs.yaml ``manual_cases``)."""
     reg = ind.registry()["inputs"]
     rep = cmp.summary.get("repayments", {})
     side_rep = {"baseline": rep.get("baseline"), "reform": rep.get("reform")} if rep.get("status") == "modelled" else {}
+    names = [n for n in sorted(need_b | need_r) if reg[n].get("manual_cases")]
+    rows = _per_input(names, need_b, need_r, lambda n, side: ind.manual_cases(
+        reg[n]["manual_cases"], sides[side]["sim"], sides[side]["p"], sides[side]["levers"], side_rep.get(side)))
+    return [{"input": n, "cases": reg[n]["manual_cases"], "source": reg[n]["source"], "baseline": b, "reform": r, "change": r - b}
+            for n, b, r in rows]
 
-    # manual work: cases that depend on a fact a person must judge, and claimants near a cliff
-    manual = []
-    for name in sorted(need_b | need_r):
-        counter = reg[name].get("manual_cases")
-        if not counter:
-            continue
-        b = ind.manual_cases(counter, cmp.baseline, p_base, levers_b, side_rep.get("baseline")) if name in need_b else 0.0
-        r = ind.manual_cases(counter, cmp.reform, p_reform, levers_r, side_rep.get("reform")) if name in need_r else 0.0
-        manual.append({"input": name, "cases": counter, "source": reg[name]["source"], "baseline": b, "reform": r, "change": r - b})
-    extra = []
-    for name in sorted(need_b | need_r):
-        counter = reg[name].get("decisions")
-        if counter:
-            b = ind.extra_decisions(counter, cmp.baseline, levers_b) if name in need_b else 0.0
-            r = ind.extra_decisions(counter, cmp.reform, levers_r) if name in need_r else 0.0
-            extra.append({"input": name, "decisions": counter, "baseline": b, "reform": r, "change": r - b})
-    citizens["extra_decisions"] = extra
-    citizens["decisions"] += sum(max(0.0, e["change"]) for e in extra)
-    band = th["near_threshold_band"]
-    near_b = ind.near_cliffs(cmp.baseline, simulate(pop, ind.uncut_parameters(baseline, year), take_up={}), p_base, band)
-    near_r = ind.near_cliffs(cmp.reform, simulate(pop, ind.uncut_parameters(reform, year), take_up={}), p_reform, band)
-    near = [{"cliff": k, "baseline": near_b.get(k, 0.0), "reform": near_r.get(k, 0.0), "change": near_r.get(k, 0.0) - near_b.get(k, 0.0)}
-            for k in sorted(set(near_b) | set(near_r))]
 
-    # fraud: what a false declaration of an unverifiable input would gain
-    min_gain = th["dimensions"]["fraudebestendigheid"].get("minimum_gain", 100)
-    fraud = []
+def _extra_decisions(sides: dict, need_b: set, need_r: set) -> list[dict]:
+    """(Automated) decisions an input brings in a year (inputs.yaml ``decisions``)."""
+    reg = ind.registry()["inputs"]
+    names = [n for n in sorted(need_b | need_r) if reg[n].get("decisions")]
+    rows = _per_input(names, need_b, need_r, lambda n, side: ind.extra_decisions(reg[n]["decisions"], sides[side]["sim"], sides[side]["levers"]))
+    return [{"input": n, "decisions": reg[n]["decisions"], "baseline": b, "reform": r, "change": r - b} for n, b, r in rows]
+
+
+def _near_cliffs(pop, sides: dict, year: int, band: float) -> list[dict]:
+    """Claimants entitled but for a cliff whose assets or rent lie within ``band`` of the threshold, both sides."""
+    from simlib.engine.simulate import simulate
+
+    near = {side: ind.near_cliffs(v["sim"], simulate(pop, ind.uncut_parameters(v["scenario"], year), take_up={}), v["p"], band)
+            for side, v in sides.items()}
+    b, r = near["baseline"], near["reform"]
+    return [{"cliff": k, "baseline": b.get(k, 0.0), "reform": r.get(k, 0.0), "change": r.get(k, 0.0) - b.get(k, 0.0)}
+            for k in sorted(set(b) | set(r))]
+
+
+def _fraud(sides: dict, need_b: set, need_r: set, min_gain: float) -> list[dict]:
+    """What a false declaration of an unverifiable input would gain (inputs.yaml ``counterfactual``)."""
+    reg = ind.registry()["inputs"]
+    zero = {"households": 0.0, "mean_gain": 0.0, "max_gain": 0.0, "total_gain": 0.0}
+    out = []
     for name in sorted(need_b | need_r):
         cf = reg[name].get("counterfactual")
         if not cf:
             continue
-        zero = {"households": 0.0, "mean_gain": 0.0, "max_gain": 0.0, "total_gain": 0.0}
-        b = ind.fraud_gain(cf, cmp.baseline, p_base, min_gain) if name in need_b else zero
-        r = ind.fraud_gain(cf, cmp.reform, p_reform, min_gain) if name in need_r else zero
-        fraud.append({"input": name, "false_declaration": cf, "baseline": b, "reform": r, "change": r["households"] - b["households"]})
+        b = ind.fraud_gain(cf, sides["baseline"]["sim"], sides["baseline"]["p"], min_gain) if name in need_b else zero
+        r = ind.fraud_gain(cf, sides["reform"]["sim"], sides["reform"]["p"], min_gain) if name in need_r else zero
+        out.append({"input": name, "false_declaration": cf, "baseline": b, "reform": r, "change": r["households"] - b["households"]})
+    return out
 
-    # handling volume of the first year (an indication from the assumptions in thresholds.yaml)
-    h = th["handling"]
-    person_check = {n for n, s in reg.items() if ind.registry()["sources"][s["source"]]["person_check"]}
-    contact = {n for n, s in reg.items() if s["source"] == "manual_contact"}
+
+def _handling(citizens: dict, manual: list[dict], h: dict) -> dict:
+    """The handling volume of the first year (an indication from the assumptions ``h`` in thresholds.yaml)."""
+    reg = ind.registry()
+    person_check = {n for n, s in reg["inputs"].items() if reg["sources"][s["source"]]["person_check"]}
+    contact = {n for n, s in reg["inputs"].items() if s["source"] == "manual_contact"}
     case_minutes = max(0.0, sum(m["change"] * (h["minutes_per_contact"] if m["input"] in contact else h["minutes_per_manual_case"])
                                 for m in manual if m["input"] in person_check))
     objections = citizens["losers"] * h["objection_share_of_losers"]
     questions = citizens["households_amount_changes"] * h["questions_per_changed_household"]
     minutes = (case_minutes + objections * h["minutes_per_objection"] + questions * h["minutes_per_question"]
                + citizens["decisions"] * h["minutes_per_decision"])
-    handling = {"manual_case_minutes": case_minutes, "objections": objections, "questions": questions,
-                "hours": minutes / 60.0, "fte": minutes / 60.0 / h["productive_hours_per_fte"]}
+    return {"manual_case_minutes": case_minutes, "objections": objections, "questions": questions,
+            "hours": minutes / 60.0, "fte": minutes / 60.0 / h["productive_hours_per_fte"]}
 
-    # the indicators behind the ratings
+
+def _indicators(th: dict, diff: dict, data: list, citizens: dict, manual, near, fraud, handling) -> tuple[dict, dict]:
+    """The measured value behind each rating, and whether the reform improves on the baseline where it is zero."""
     pts = th["dimensions"]["maakbaarheid_systemen"]["points"]
     new_inputs = [d for d in data if d["status"] == "new"]
     removed_inputs = [d for d in data if d["status"] == "no longer needed"]
@@ -182,21 +177,25 @@ def assess(reform, baseline=None, population=None, year: int | None = None, thre
     # net within each group (an input that replaces another moves the same cases), increases only
     manual_added = max(0.0, sum(m["change"] for m in manual)) + max(0.0, sum(n["change"] for n in near))
     manual_change = sum(m["change"] for m in manual) + sum(n["change"] for n in near)
-    fraud_added = sum(max(0.0, f["change"]) for f in fraud)
     fraud_change = sum(f["change"] for f in fraud)
     rep_change = citizens["repayments"]["count_ge_500"]["change"] if "count_ge_500" in citizens["repayments"] else 0.0
     values = {
         "decisions": citizens["decisions"] + citizens["partner_changes"],
         "system_points": float(system_points),
         "manual_cases_added": manual_added,
-        "fraud_exposed_added": fraud_added,
+        "fraud_exposed_added": sum(max(0.0, f["change"]) for f in fraud),
         "complexity_added": citizens["stapeling"] + max(0.0, rep_change),
         "volume": citizens["decisions"] + citizens["expected_new_applications"] + manual_added,
         "fte": handling["fte"],
     }
     improves = {"handhaafbaarheid": manual_change < 0, "fraudebestendigheid": fraud_change < 0,
                 "complexiteitsgevolgen": rep_change < 0 and citizens["stapeling"] == 0}
+    return values, improves
 
+
+def _summary_box(th: dict, values: dict, improves: dict, decision: date) -> tuple[list[dict], dict]:
+    """The rows of the summary box: gevolgen overall (the worst rating), one row per dimension, invoering mogelijk
+    per (the earliest 1 January); and the timing behind the last."""
     box = []
     for key, spec in th["dimensions"].items():
         value = values[spec["indicator"]]
@@ -207,16 +206,47 @@ def assess(reform, baseline=None, population=None, year: int | None = None, thre
     worst = max((RATINGS.index(r["rating"]) for r in box), default=0)
     box.insert(0, {"key": "gevolgen_overall", "label": th["overall"]["label"], "rating": RATINGS[worst], "indicator": "",
                    "value": None, "thresholds": [], "description": th["overall"]["rule"], "reasoning": "", "note": ""})
-    decision = decision_date or date.today()
     build = next(r["rating"] for r in box if r["key"] == "maakbaarheid_systemen")
     start, why = ind.earliest_start(decision, th["timing"]["lead_months"][build], th["timing"]["law_ready_by"])
     box.append({"key": "invoering", "label": "Invoering mogelijk per", "rating": start.isoformat(), "indicator": "", "value": None,
                 "thresholds": [], "description": why, "reasoning": " ".join(th["timing"]["reasoning"].split()), "note": ""})
+    timing = {"decision_date": decision.isoformat(), "lead_months": th["timing"]["lead_months"][build], "earliest": start.isoformat()}
+    return box, timing
 
+
+def assess(reform, baseline=None, population=None, year: int | None = None, thresholds: dict | str | Path | None = None,
+           decision_date: date | None = None, repayment_seeds: int = 1, comparison=None) -> Assessment:
+    """The indicative uitvoeringstoets of ``reform`` against ``baseline`` (current law by default) on ``population``
+    (the default population of the year by default). ``decision_date`` (default today) sets the earliest start."""
+    from simlib.analysis.compare import compare
+    from simlib.parameters.scenario import current_law
+
+    th = thresholds if isinstance(thresholds, dict) else load_thresholds(thresholds)
+    cmp = comparison or compare(reform, baseline, population, year=year, repayment_seeds=repayment_seeds)
+    year = cmp.summary["year"]
+    baseline = baseline or current_law(year)
+    pop = cmp.baseline.population
+    sides = {"baseline": {"scenario": baseline, "sim": cmp.baseline, "p": baseline.parameter_set(year), "levers": baseline.repayments},
+             "reform": {"scenario": reform, "sim": cmp.reform, "p": reform.parameter_set(year), "levers": reform.repayments}}
+    diff = ind.rule_diff(baseline, reform, sides["baseline"]["p"], sides["reform"]["p"])
+    need_b = ind.needed_inputs(sides["baseline"]["p"], baseline.repayments)
+    need_r = ind.needed_inputs(sides["reform"]["p"], reform.repayments)
+    data = ind.data_needs(diff, need_b, need_r)
+    citizens = ind.citizens(cmp.baseline, cmp.reform, cmp.summary, reform.take_up(pop.meta.get("take_up")))
+    manual = _manual_cases(cmp, sides, need_b, need_r)
+    extra = _extra_decisions(sides, need_b, need_r)
+    citizens["extra_decisions"] = extra
+    citizens["decisions"] += sum(max(0.0, e["change"]) for e in extra)
+    band = th["near_threshold_band"]
+    near = _near_cliffs(pop, sides, year, band)
+    min_gain = th["dimensions"]["fraudebestendigheid"].get("minimum_gain", 100)
+    fraud = _fraud(sides, need_b, need_r, min_gain)
+    handling = _handling(citizens, manual, th["handling"])
+    values, improves = _indicators(th, diff, data, citizens, manual, near, fraud, handling)
+    box, timing = _summary_box(th, values, improves, decision_date or date.today())
     details = {"citizens": citizens, "rule_diff": diff, "data_needs": data, "manual_cases": manual, "near_cliffs": near,
                "near_threshold_band": band, "fraud": fraud, "fraud_minimum_gain": min_gain, "handling": handling,
-               "timing": {"decision_date": decision.isoformat(), "lead_months": th["timing"]["lead_months"][build], "earliest": start.isoformat()},
-               "cost": cmp.summary["cost"]}
+               "timing": timing, "cost": cmp.summary["cost"]}
     s = cmp.summary
     return Assessment(
         scenario={"name": reform.name, "description": reform.description, "signal": reform.signal, "files": reform.files},

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from simlib.engine.model import Population
+from simlib.engine.model import PROFILES, Population
 from simlib.parameters import ParameterSet, load_parameters
 from simlib.rules.partner import GEEN_STEL, OPVANG_3A
 from simlib.parameters.scenario import VARIANTS, Scenario
@@ -228,7 +228,7 @@ def _assets_above_limit(sim: Simulation, p: ParameterSet) -> np.ndarray:
 
 def _signalled(sim: Simulation, levers: dict) -> np.ndarray:
     """Households in the targeted work profiles with a change of situation or an income more than 10% off."""
-    from simlib.analysis.repayments.model import PROFILES, Levers, draw_events
+    from simlib.analysis.repayments import Levers, draw_events
     from simlib.analysis.repayments.runs import SEED0
 
     pop = sim.population
@@ -264,7 +264,7 @@ def extra_decisions(name: str, sim: Simulation, levers: dict) -> float:
     if name == "adjusted_advances":
         # households with an allowance and an employee whose income is more than 5% off the estimate: with monthly
         # income data their advance is adjusted (a new voorschotbeschikking), for the covered share of employees
-        from simlib.analysis.repayments.model import PROFILES, Levers, draw_events
+        from simlib.analysis.repayments import Levers, draw_events
         from simlib.analysis.repayments.runs import SEED0
 
         pop = sim.population

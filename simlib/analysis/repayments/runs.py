@@ -11,7 +11,8 @@ import pandas as pd
 import yaml
 
 from simlib.engine.model import Population
-from simlib.analysis.repayments.model import Levers, breakdown, draw_events, simulate_year, summarise
+from simlib.analysis.repayments.events import Levers, draw_events
+from simlib.analysis.repayments.year import breakdown, simulate_year, summarise
 from simlib.parameters.scenario import Scenario
 
 SEED0 = 20200101  # run k uses seed SEED0 + k: baseline and reform of a comparison share the year's events
