@@ -52,8 +52,8 @@ def main() -> None:
 def naive_reference(n: int = 1000) -> None:
     """The same rules household by household in a Python loop (each a population of one), against one vectorised
     run over the default population: equal results, and the speed-up per household."""
-    from simlib.population.build import cached_population
     from simlib.engine.structure import slice_households
+    from simlib.population.build import cached_population
 
     pop = cached_population(2024)
     p = simlib.load_parameters(2024)

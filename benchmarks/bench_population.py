@@ -18,11 +18,11 @@ import resource
 import statistics
 import time
 
+from simlib.analysis.repayments import draw_events, simulate_year, summarise
+from simlib.engine.simulate import simulate
 from simlib.parameters import load_parameters
 from simlib.population.build import DEFAULT_HOUSEHOLDS, cached_population
 from simlib.population.store import load_population
-from simlib.analysis.repayments import draw_events, simulate_year, summarise
-from simlib.engine.simulate import simulate
 
 REFORM = {"huurtoeslag.maximale_huurgrens.werking": "aftopping", "awir.vermogensgrens.huurtoeslag.alleenstaande": 60000}
 

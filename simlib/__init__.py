@@ -9,11 +9,11 @@ Main entry points: :func:`calculate_household`, :func:`household_sweep`, :func:`
 year) and :func:`load_population`. The heavier ones (pandas, pyarrow, plotly) are imported on first use.
 """
 
-from simlib.errors import InputError, ParameterError, SimlibError
 from simlib.engine.household import calculate_household, household_sweep
+from simlib.engine.simulate import simulate
+from simlib.errors import InputError, ParameterError, SimlibError
 from simlib.parameters import SUPPORTED_YEARS, load_parameters
 from simlib.rules import ALLOWANCES
-from simlib.engine.simulate import simulate
 
 __version__ = "0.1.0"
 

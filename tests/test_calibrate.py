@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
+from simlib.engine.simulate import simulate
 from simlib.errors import InputError
 from simlib.parameters import load_parameters
 from simlib.population import calibrate as C
 from simlib.population.build import DEFAULT_DIR
 from simlib.population.store import load_population
-from simlib.engine.simulate import simulate
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from simlib.analysis.compare import compare
+from simlib.parameters.scenario import load_scenario
 from simlib.population.build import DEFAULT_DIR
 from simlib.population.store import load_population
 from simlib.rules.partner import MINDERJARIG_KIND
-from simlib.parameters.scenario import load_scenario
 
 
 @pytest.fixture(scope="module")

@@ -6,17 +6,17 @@ from datetime import date
 import numpy as np
 import pytest
 
-from simlib.face.cli import main
 from simlib.analysis.complexity import assess, load_thresholds, rate
 from simlib.analysis.complexity.indicators import earliest_start, fraud_gain
-from simlib.errors import InputError
 from simlib.engine.household_input import parse_household, to_population
-from simlib.parameters import load_parameters
-from simlib.population.build import cached_population
-from simlib.rules.partner import MINDERJARIG_KIND
-from simlib.parameters.scenario import current_law, list_scenarios, load_scenario
-from simlib.rules import ALLOWANCES
 from simlib.engine.simulate import simulate
+from simlib.errors import InputError
+from simlib.face.cli import main
+from simlib.parameters import load_parameters
+from simlib.parameters.scenario import current_law, list_scenarios, load_scenario
+from simlib.population.build import cached_population
+from simlib.rules import ALLOWANCES
+from simlib.rules.partner import MINDERJARIG_KIND
 
 YEAR = 2024
 

@@ -8,8 +8,7 @@ import pytest
 import yaml
 
 from simlib.errors import ParameterError
-from simlib.parameters import SUPPORTED_YEARS, check_override, load_parameters, parameter_tree
-from simlib.parameters import loader
+from simlib.parameters import SUPPORTED_YEARS, check_override, load_parameters, loader, parameter_tree
 from simlib.parameters.docs import render_markdown
 
 ROOT = Path(__file__).resolve().parents[1]

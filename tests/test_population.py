@@ -11,12 +11,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from simlib.engine.simulate import simulate
 from simlib.errors import InputError
 from simlib.population.build import DEFAULT_DIR, build_population, load_targets
 from simlib.population.generate import generate
 from simlib.population.store import load_population, save_population
 from simlib.population.validate import validation_table
-from simlib.engine.simulate import simulate
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from simlib.analysis.compare import compare
+from simlib.analysis.repayments import draw_events, simulate_year, summarise
 from simlib.parameters import load_parameters
+from simlib.parameters.scenario import load_scenario
 from simlib.population.build import DEFAULT_DIR
 from simlib.population.store import load_population
-from simlib.analysis.repayments import draw_events, simulate_year, summarise
-from simlib.parameters.scenario import load_scenario
 
 
 @pytest.fixture(scope="module")

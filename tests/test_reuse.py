@@ -4,13 +4,13 @@ It must give exactly what a fresh run gives, for a change of any parameter, of t
 import numpy as np
 import pytest
 
+from simlib.engine.simulate import rule_parameters, simulate
+from simlib.engine.structure import slice_households
 from simlib.errors import InputError
 from simlib.parameters import load_parameters
 from simlib.population.build import DEFAULT_DIR
 from simlib.population.store import load_population
 from simlib.rules import ALLOWANCES
-from simlib.engine.simulate import rule_parameters, simulate
-from simlib.engine.structure import slice_households
 
 YEARS = (2020, 2022, 2025, 2026)
 

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 
 from simlib.engine.model import Population
+from simlib.engine.simulate import simulate
+from simlib.engine.structure import STRUCTURE_PARAMETERS, _structure_parameters
 from simlib.parameters import load_parameters
 from simlib.population.build import DEFAULT_DIR
 from simlib.population.store import load_population
-from simlib.engine.simulate import simulate
-from simlib.engine.structure import STRUCTURE_PARAMETERS, _structure_parameters
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simlib.face.cli import main
-from simlib.errors import InputError
 from simlib.analysis.sweep import load_grid, run
+from simlib.errors import InputError
+from simlib.face.cli import main
 
 GRID = """\
 name: test sweep

@@ -5,8 +5,8 @@ import threading
 
 import pytest
 
-from simlib.errors import InputError
 from simlib.engine.threads import parallel_map, workers
+from simlib.errors import InputError
 
 
 def test_results_in_order_and_threads_kept(monkeypatch):

@@ -5,11 +5,11 @@ import pytest
 import yaml
 
 from simlib.analysis.compare import compare
+from simlib.analysis.whatif import WhatIf, default_settings, overrides, scenario_yaml
 from simlib.errors import InputError
 from simlib.parameters import load_parameters
-from simlib.population.build import cached_population
 from simlib.parameters.scenario import load_scenario
-from simlib.analysis.whatif import WhatIf, default_settings, overrides, scenario_yaml
+from simlib.population.build import cached_population
 
 YEAR = 2024
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simlib.rules import ALLOWANCES
 from simlib.engine.simulate import Simulation
+from simlib.rules import ALLOWANCES
 
 
 def baseline_summary(sim: Simulation) -> dict:
@@ -32,8 +32,8 @@ def population_overview(pop) -> "pd.DataFrame":
     """Households (weighted to the country, thousands) by household type and tenure, with persons and mean income."""
     import pandas as pd
 
-    from simlib.population.statistics import gross_income
     from simlib.engine.model import TENURES, TYPES
+    from simlib.population.statistics import gross_income
 
     H, P = pop.households, pop.persons
     w = H["weight"]

@@ -164,8 +164,8 @@ def _population(spec: tuple):
 
 def _baseline(spec: tuple, seed: int | None):
     """Current law on the population (and its year of repayments for ``seed``), once per process."""
-    from simlib.parameters.scenario import current_law
     from simlib.engine.simulate import simulate
+    from simlib.parameters.scenario import current_law
 
     key = (spec, seed)
     cache = _STATE.setdefault("baselines", {})
@@ -189,9 +189,9 @@ def _repayments(pop, scenario, year: int, seed: int) -> dict:
 def run_task(task: Task, spec: tuple, threads: int | None = None) -> dict:
     """One point of the grid: the reform against current law (cost, recipients, winners, losers, repayments)."""
     from simlib.analysis.compare import cost_and_recipients
+    from simlib.engine.simulate import simulate
     from simlib.parameters.scenario import Scenario, current_law, load_scenario
     from simlib.rules import ALLOWANCES
-    from simlib.engine.simulate import simulate
 
     if threads is not None:  # a worker of a cluster: one thread each, the cluster runs the tasks side by side
         os.environ["SIMLIB_THREADS"] = str(threads)

@@ -31,11 +31,11 @@ import pandas as pd
 import yaml
 
 from simlib.analysis.compare import BUCKETS, cost_and_recipients, gain_buckets
-from simlib.errors import InputError
 from simlib.engine.model import Population
+from simlib.engine.simulate import simulate
+from simlib.errors import InputError
 from simlib.parameters import load_parameters
 from simlib.parameters.scenario import VARIANTS, Scenario, current_law
-from simlib.engine.simulate import simulate
 from simlib.population.statistics import gross_income, income_deciles, standardised_income
 from simlib.rules import ASSET_TESTED
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simlib.engine.model import Population
 from simlib.engine import structure as _structure
+from simlib.engine.model import Population
 from simlib.engine.structure import Structure, structure
 from simlib.engine.takeup import received as received_after_take_up
 from simlib.engine.threads import parallel_map, spans, workers
@@ -21,8 +21,8 @@ from simlib.parameters import ParameterSet, load_parameters
 from simlib.rules import ALLOWANCES, ASSET_TESTED, UNIT_ALLOWANCES
 from simlib.rules import huurtoeslag as ht_rules
 from simlib.rules.awir import boven_vermogensgrens, round_cents, toekenning
-from simlib.rules.kindgebonden_budget import kindgebonden_budget
 from simlib.rules.kinderopvangtoeslag import kinderopvangtoeslag
+from simlib.rules.kindgebonden_budget import kindgebonden_budget
 from simlib.rules.partner import PartnerResult
 from simlib.rules.zorgtoeslag import zorgtoeslag
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simlib.engine.memory import for_population
 from simlib.engine.model import REFERENCES, Population
+from simlib.engine.threads import parallel_map, spans, workers
 from simlib.parameters import ParameterSet
 from simlib.parameters.loader import ParameterNode
 from simlib.rules import huishouden as hh
 from simlib.rules.partner import PartnerResult, toeslagpartners
-from simlib.engine.memory import for_population
-from simlib.engine.threads import parallel_map, spans, workers
 
 CHUNK_HOUSEHOLDS = 250_000  # households per block: large populations are processed in blocks of this size
 

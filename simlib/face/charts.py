@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from simlib.face.labels import t
-
 from simlib.analysis.compare import BUCKETS  # one definition of the gain/loss buckets
+from simlib.face.labels import t
 from simlib.rules import ALLOWANCES
+
 BUCKET_COLORS = {"loss > 5%": "#b2182b", "loss ≤ 5%": "#ef8a62", "no change": "#d9d9d9", "gain ≤ 5%": "#67a9cf", "gain > 5%": "#2166ac"}
 COLOR = {"zorgtoeslag": "#1b9e77", "huurtoeslag": "#d95f02", "kindgebonden_budget": "#7570b3", "kinderopvangtoeslag": "#e7298a", "totaal": "#333333"}
 

@@ -11,8 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from simlib.errors import InputError, SimlibError
 from simlib.engine.io import write_atomic, write_text_atomic
+from simlib.errors import InputError, SimlibError
 
 
 def _read_json(path: str):
@@ -80,8 +80,8 @@ def cmd_population_build(args) -> int:
 
 
 def cmd_population_validate(args) -> int:
-    from simlib.population.validate import format_table, validation_table
     from simlib.engine.simulate import simulate
+    from simlib.population.validate import format_table, validation_table
 
     pop = _population(args)
     table = validation_table(simulate(pop))
@@ -93,9 +93,9 @@ def cmd_population_validate(args) -> int:
 
 def cmd_run(args) -> int:
     """The main job: the baseline of the default population, its totals and the validation table."""
-    from simlib.population.validate import format_table, validation_table
     from simlib.analysis.baseline import baseline_summary
     from simlib.engine.simulate import simulate
+    from simlib.population.validate import format_table, validation_table
 
     pop = _population(args)
     sim = simulate(pop)
@@ -118,8 +118,8 @@ def cmd_run(args) -> int:
 def cmd_compare(args) -> int:
     from simlib.analysis.compare import compare
     from simlib.face.impact_report import write_comparison
-    from simlib.population.store import load_population
     from simlib.parameters.scenario import load_scenario
+    from simlib.population.store import load_population
 
     reform = load_scenario(args.scenario)
     baseline = load_scenario(args.baseline) if args.baseline else None
@@ -156,8 +156,8 @@ def _date(text: str):
 def cmd_complexity(args) -> int:
     from simlib.analysis.complexity import assess_all, load_thresholds
     from simlib.face.complexity_report import md_table, overview, write_report
-    from simlib.population.store import load_population
     from simlib.parameters.scenario import load_scenario
+    from simlib.population.store import load_population
 
     if args.all == bool(args.scenario):
         raise SimlibError("complexity: give one or more scenario files, or --all for every shipped proposal")

@@ -14,8 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from simlib.errors import InputError
 from simlib.engine.io import write_atomic
+from simlib.errors import InputError
 
 _SERVER = False
 

@@ -12,11 +12,10 @@ from pathlib import Path
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from simlib.face import charts
 from simlib.analysis.compare import Comparison
 from simlib.engine.io import write_atomic, write_text_atomic
+from simlib.face import charts
 from simlib.rules import ALLOWANCES
-
 
 
 def _eur(x: float) -> str:

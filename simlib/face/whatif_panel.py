@@ -19,10 +19,10 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from IPython.display import display
 
-from simlib.face import charts
-from simlib.engine.io import write_text_atomic
-from simlib.face.labels import t
 from simlib.analysis.whatif import CHOICES, WhatIf, scenario_yaml
+from simlib.engine.io import write_text_atomic
+from simlib.face import charts
+from simlib.face.labels import t
 
 SLIDER_STYLE = {"description_width": "190px"}
 SLIDER_LAYOUT = widgets.Layout(width="430px")

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from simlib.errors import InputError
 from simlib.engine.io import write_atomic, write_text_atomic
 from simlib.engine.memory import for_population, release_freed_memory
 from simlib.engine.model import Population
+from simlib.errors import InputError
 from simlib.parameters import SUPPORTED_YEARS, load_parameters
 from simlib.population.calibrate import Equations, calibrate, calibration_equations, entitled_claimants
 from simlib.population.generate import DATA, assumptions, generate, national_households

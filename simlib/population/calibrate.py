@@ -19,15 +19,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simlib.errors import InputError
 from simlib.engine.model import Population
-from simlib.parameters import ParameterSet
-from simlib.population.statistics import HouseholdColumns
 from simlib.engine.simulate import simulate
 from simlib.engine.structure import CHUNK_HOUSEHOLDS, slice_households
 from simlib.engine.takeup import received, solve_intercept
-from simlib.rules import ALLOWANCES
 from simlib.engine.threads import parallel_map, spans
+from simlib.errors import InputError
+from simlib.parameters import ParameterSet
+from simlib.population.statistics import HouseholdColumns
+from simlib.rules import ALLOWANCES
 
 
 @dataclass

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from simlib.engine.model import TENURES, TYPES, Population
+from simlib.engine.simulate import Simulation
 from simlib.parameters import ParameterSet
 from simlib.rules import ALLOWANCES
-from simlib.engine.simulate import Simulation
 
 PRIMARY_PROFILES = (0, 1, 2, 5, 6)  # vast, flex, zelfstandige, student, geen
 AGE_BANDS = {"lt25": (0, 25), "25_35": (25, 35), "35_45": (35, 45), "45_55": (45, 55), "55_65": (55, 65),

@@ -16,11 +16,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from simlib.errors import InputError
 from simlib.engine.io import write_atomic, write_text_atomic
 from simlib.engine.memory import for_population, release_freed_memory
 from simlib.engine.model import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, RELATION_COLUMNS, Population
 from simlib.engine.threads import parallel_map
+from simlib.errors import InputError
 
 REFERENCES = ("spouse", "cohabitant", "pension_partner", "partner_last_year", "parent1", "parent2")
 FORMAT_VERSION = 1

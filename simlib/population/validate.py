@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from simlib.engine.simulate import Simulation
 from simlib.population.build import load_targets
 from simlib.population.statistics import household_columns, scalar_statistics
-from simlib.engine.simulate import Simulation
 
 TOLERANCE = {"spending": 0.02, "recipients": 0.02}  # the bar for calibration targets; structure: 5%
 

@@ -16,13 +16,13 @@ import numpy as np
 import yaml
 
 from simlib.engine.model import PROFILES, Population
-from simlib.parameters import ParameterSet, load_parameters
-from simlib.rules.partner import GEEN_STEL, OPVANG_3A
-from simlib.parameters.scenario import VARIANTS, Scenario
 from simlib.engine.simulate import Simulation, simulate, structure
+from simlib.engine.takeup import probability
+from simlib.parameters import ParameterSet, load_parameters
+from simlib.parameters.scenario import VARIANTS, Scenario
 from simlib.rules import ALLOWANCES, ASSET_TESTED
 from simlib.rules.awir import boven_vermogensgrens, vermogensgrens
-from simlib.engine.takeup import probability
+from simlib.rules.partner import GEEN_STEL, OPVANG_3A
 
 HERE = Path(__file__).resolve().parent
 UNCUT = {**{f"awir.vermogensgrens.{a}.{k}": 1e15 for a in ASSET_TESTED for k in ("alleenstaande", "partners")},

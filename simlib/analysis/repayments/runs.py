@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from simlib.engine.model import Population
 from simlib.analysis.repayments.events import Levers, draw_events
 from simlib.analysis.repayments.year import breakdown, simulate_year, summarise
+from simlib.engine.model import Population
 from simlib.parameters.scenario import Scenario
 
 SEED0 = 20200101  # run k uses seed SEED0 + k: baseline and reform of a comparison share the year's events
