@@ -21,9 +21,9 @@
 # the summary box of a Belastingdienst/Toeslagen uitvoeringstoets. The Stand van de uitvoering Toeslagen 2021 (par.
 # 3.4) says complexity is weighed too little when rules are made; these numbers are meant for early in the process.
 #
-# Every rating comes from one measured indicator and the thresholds beside it (`simlib/complexity/thresholds.yaml`,
+# Every rating comes from one measured indicator and the thresholds beside it (`simlib/analysis/complexity/thresholds.yaml`,
 # with their reasoning). Disagree? Copy the file, change it and set `THRESHOLDS` below. The inputs the rules read and
-# where they come from (register, declaration, judged by a person): `simlib/complexity/inputs.yaml`. Method:
+# where they come from (register, declaration, judged by a person): `simlib/analysis/complexity/inputs.yaml`. Method:
 # `docs/complexity.md`.
 
 # %% tags=["parameters"]

@@ -238,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     cx.add_argument("--baseline", help="baseline scenario (default: current law of the year)")
     cx.add_argument("--population", help="population directory (default: the bundled or a cached one for the year)")
     cx.add_argument("--year", type=int, help="berekeningsjaar (default: the scenario's year)")
-    cx.add_argument("--thresholds", help="your own rating thresholds (same layout as simlib/complexity/thresholds.yaml)")
+    cx.add_argument("--thresholds", help="your own rating thresholds (same layout as simlib/analysis/complexity/thresholds.yaml)")
     cx.add_argument("--decision-date", type=_date, default=None, help="date of the decision, for the earliest start (default today)")
     cx.add_argument("--repayment-runs", type=int, default=1, help="Monte Carlo runs of the year for the repayments (default 1)")
     cx.set_defaults(func=cmd_complexity)
