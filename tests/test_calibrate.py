@@ -123,3 +123,44 @@ def test_more_yes_no_columns_than_a_pattern_code_holds():
     targets = rng.uniform(0.8, 1.2, 70) * np.bincount(a, weights=d, minlength=70)
     result = C.entropy_calibration(X, targets, d, [f"t{i}" for i in range(70)])
     np.testing.assert_allclose(result.weights, d * (targets / np.bincount(a, weights=d, minlength=70))[a], rtol=1e-9)
+
+
+def _calibrated_weights(pop):
+    """Take-up and weights of ``pop`` solved against the 2020 calibration targets (as a build does)."""
+    from simlib.population import build
+
+    eq, claimants = build._prepared(pop, 2020, lambda m: None)
+    weights, take_up, _ = C.calibrate(eq, claimants, build.non_take_up_targets(2020), build.assumptions()["take_up"]["slope"])
+    return weights, take_up
+
+
+def test_the_weights_do_not_depend_on_the_take_up_draws():
+    """The calibration meets the take-up-dependent targets in expectation: redrawing every take-up draw with
+    another seed leaves weights and take-up intercepts exactly as they were (before, the weights favoured the
+    households whose draw said 'claims')."""
+    from simlib.engine.model import Population
+    from simlib.population.generate import generate
+
+    pop = generate(2020, 20_000, 3)
+    redrawn = Population(pop.year, pop.persons | {"takeup_draw": np.random.default_rng(99).random(pop.n_persons)},
+                         dict(pop.households), pop.relations, dict(pop.meta))
+    assert not np.array_equal(pop.persons["takeup_draw"], redrawn.persons["takeup_draw"])
+    w1, t1 = _calibrated_weights(pop)
+    w2, t2 = _calibrated_weights(redrawn)
+    assert np.array_equal(w1, w2)
+    assert t1 == t2
+
+
+def test_realised_non_take_up_is_the_published_one(default):
+    """On the bundled population the weighted share of the entitled who do not claim lies within one percentage point
+    of the published figure of every allowance (the take_up targets of data/targets/targets_2020.yaml)."""
+    from simlib.population.build import non_take_up_targets
+    from simlib.population.statistics import take_up_statistics
+
+    published = non_take_up_targets(2020)
+    realised = take_up_statistics(simulate(default))
+    for a, value in published.items():
+        assert abs(realised[a]["non_take_up"] - value) <= 0.01, (a, realised[a]["non_take_up"], value)
+        # smaller amounts are claimed less (CPB 2025): the share falls from the smallest to the largest class
+        by_amount = list(realised[a]["by_amount"].values())
+        assert by_amount[0] > by_amount[-1]

@@ -133,8 +133,9 @@ def test_incomes_center_on_the_profile_medians(R, A):
     S = {"hh": np.arange(n_p, dtype=np.int32), "size": np.ones(n_p), "has_partner": np.zeros(n_p, dtype=np.int64),
          "is_head": np.ones(n_p, dtype=bool), "is_partner": np.zeros(n_p, dtype=bool)}
     U = G.uprating()
-    income = G.incomes(R, A, U, 2020, profile, age, S)
-    vast = np.median(income[: n_p // 2]) / (A["income"]["vast"]["median"] * A["income"]["age_factor"]["35"] * U["income_wages"]["index"][2020])
+    income = G.incomes(R, A, U, 2020, profile, age, S, np.zeros(n_p, dtype=np.int64))
+    level = A["income"]["household_type_factor"]["eenpersoons"]  # htype 0 below
+    vast = np.median(income[: n_p // 2]) / (A["income"]["vast"]["median"] * A["income"]["age_factor"]["35"] * level * U["income_wages"]["index"][2020])
     uitkering = np.median(income[n_p // 2:]) / (A["income"]["uitkering"]["median"] * U["income_minimum_wage"]["index"][2020])
     assert abs(vast - 1) < 0.02 and abs(uitkering - 1) < 0.01
 
@@ -151,7 +152,7 @@ def test_hours_and_the_work_requirement_follow_the_profile(R, A):
 
 def test_assets_split_over_the_couple_and_a_share_has_none(R, A, households, slots):
     age, _ = G.ages(R, A, slots, households["head_age"], np.full(N, -1))
-    assets = G.assets(R, A, G.uprating(), 2020, slots, age, np.full(N, 30_000.0), households["head_age"])
+    assets = G.assets(R, A, G.uprating(), 2020, slots, age, np.full(N, 30_000.0), households["head_age"], np.zeros(N, dtype=np.int64))
     S = slots
     couple = np.flatnonzero(S["is_partner"])
     assert np.allclose(assets[couple], assets[S["head_row"][couple]], atol=1)  # an equal share, rounded
@@ -187,3 +188,15 @@ def test_childcare_only_when_the_parents_work(R, A, households, slots):
     ratio = price[dagopvang] / p.kinderopvangtoeslag.maximum_uurprijs.dagopvang
     assert ((ratio >= 0.5 - 1e-9) & (ratio <= 2.0 + 1e-9)).all()
     assert abs(np.mean(hours[dagopvang]) / A["childcare"]["hours_mean"]["dagopvang"] - 1) < 0.03
+
+
+def test_renters_hold_far_less_than_owners():
+    """CBS, 1 January 2020: median wealth excluding the own home 36.3 thousand euro for owners and 2.6 thousand for
+    renters; nearly 60% of renters have at most 5,000 euro; 27% of owners have at least 100,000 (assumptions.yaml:
+    assets.tenure)."""
+    pop = G.generate(2020, 100_000, 11)
+    P, H = pop.persons, pop.households
+    wealth = np.bincount(P["household"], weights=np.where(P["elsewhere"], 0.0, P["assets"]), minlength=pop.n_households)
+    renter, owner = wealth[H["tenure"] > 0], wealth[H["tenure"] == 0]
+    assert 2_000 <= np.median(renter) <= 4_000 and 0.5 <= np.mean(renter <= 5_000) <= 0.7
+    assert 30_000 <= np.median(owner) <= 45_000 and 0.22 <= np.mean(owner >= 100_000) <= 0.32

@@ -9,7 +9,8 @@ from simlib.rules import ALLOWANCES
 
 
 def baseline_summary(sim: Simulation) -> dict:
-    """Totals per allowance (weighted to the country): spending after take-up, recipients, entitled claimants."""
+    """Totals per allowance (weighted to the country): spending after take-up, recipients, entitled claimants, the
+    entitlement before take-up and the realised non-take-up (the share of the entitled claimants who do not claim)."""
     w = sim.population.households["weight"]
     out = {
         "year": sim.year,
@@ -24,6 +25,8 @@ def baseline_summary(sim: Simulation) -> dict:
             "entitled": sim.recipients(a, received=False),
             "entitlement": sim.total(a, received=False),
         }
+        entitled = out["allowances"][a]["entitled"]
+        out["allowances"][a]["non_take_up"] = 1.0 - out["allowances"][a]["recipients"] / entitled if entitled else 0.0
     out["spending_total"] = sum(v["spending"] for v in out["allowances"].values())
     return out
 

@@ -80,12 +80,14 @@ def cmd_population_build(args) -> int:
 
 
 def cmd_population_validate(args) -> int:
+    from simlib.population.statistics import take_up_statistics
     from simlib.engine.simulate import simulate
     from simlib.population.validate import format_table, validation_table
 
     pop = _population(args)
-    table = validation_table(simulate(pop))
-    sys.stdout.write(format_table(table))
+    sim = simulate(pop)
+    table = validation_table(sim)
+    sys.stdout.write(format_table(table, take_up_statistics(sim)))
     if args.out:
         write_atomic(Path(args.out), lambda tmp: table.to_csv(tmp, index=False))
     return 0
@@ -93,6 +95,7 @@ def cmd_population_validate(args) -> int:
 
 def cmd_run(args) -> int:
     """The main job: the baseline of the default population, its totals and the validation table."""
+    from simlib.population.statistics import take_up_statistics
     from simlib.analysis.baseline import baseline_summary
     from simlib.engine.simulate import simulate
     from simlib.population.validate import format_table, validation_table
@@ -101,11 +104,11 @@ def cmd_run(args) -> int:
     sim = simulate(pop)
     summary = baseline_summary(sim)
     lines = [f"Baseline {sim.year}: {summary['households']:,.0f} households ({pop.n_households:,} in the sample)", ""]
-    lines.append(f"{'allowance':22s} {'spending (EUR bn)':>18s} {'recipients':>12s} {'entitled':>12s}")
+    lines.append(f"{'allowance':22s} {'spending (EUR bn)':>18s} {'recipients':>12s} {'entitled':>12s} {'non-take-up':>12s}")
     for a, v in summary["allowances"].items():
-        lines.append(f"{a:22s} {v['spending'] / 1e9:18.2f} {v['recipients']:12,.0f} {v['entitled']:12,.0f}")
+        lines.append(f"{a:22s} {v['spending'] / 1e9:18.2f} {v['recipients']:12,.0f} {v['entitled']:12,.0f} {v['non_take_up']:12.1%}")
     lines.append("")
-    text = "\n".join(lines) + "\n" + format_table(validation_table(sim))
+    text = "\n".join(lines) + "\n" + format_table(validation_table(sim), take_up_statistics(sim))
     sys.stdout.write(text)
     out = Path(args.out)
     write_text_atomic(out / "summary.json", json.dumps(summary, indent=2) + "\n")

@@ -18,12 +18,13 @@ from simlib.parameters import SUPPORTED_YEARS, load_parameters
 from simlib.population.calibrate import Equations, calibrate, calibration_equations, entitled_claimants
 from simlib.population.generate import DATA, assumptions, generate, national_households
 from simlib.population.store import load_population, save_population
+from simlib.rules import ALLOWANCES
 
 DEFAULT_DIR = DATA / "synthetic" / "default"
 CACHE_DIR = DATA / "cache"
 DEFAULT_SEED = 20200101
 DEFAULT_HOUSEHOLDS = 100_000
-GENERATOR_VERSION = 6
+GENERATOR_VERSION = 7
 
 
 @functools.cache
@@ -39,9 +40,23 @@ def load_targets(year: int) -> dict:
         for key in ("statistic", "value", "role", "source"):
             if key not in t:
                 raise InputError(f"{path}: targets[{i}].{key} is missing")
-        if t["role"] not in ("calibration", "validation"):
-            raise InputError(f"{path}: targets[{i}].role must be calibration or validation, got {t['role']!r}")
+        if t["role"] not in ROLES:
+            raise InputError(f"{path}: targets[{i}].role must be one of {', '.join(ROLES)}, got {t['role']!r}")
     return data
+
+
+# calibration: the weights are fitted to it; take_up: the take-up intercepts are fitted to it (in expectation);
+# validation: evidence, kept out of the fit
+ROLES = ("calibration", "take_up", "validation")
+
+
+def non_take_up_targets(year: int) -> dict[str, float]:
+    """The non-take-up per allowance the take-up model is fitted to in ``year`` (role take_up in the target file)."""
+    out = {t["statistic"].split(".", 1)[1]: float(t["value"]) for t in load_targets(year)["targets"] if t["role"] == "take_up"}
+    missing = [a for a in ALLOWANCES if a not in out]
+    if missing:
+        raise InputError(f"data/targets/targets_{year}.yaml: no take_up target non_take_up.{missing[0]}")
+    return out
 
 
 CALIBRATION_YEAR = 2020  # the year with spending and recipients per allowance (Stand van de uitvoering 2021)
@@ -73,9 +88,8 @@ def _prepared(pop: Population, year: int, say) -> tuple[Equations, dict]:
 
 def _solved(eq: Equations, claimants: dict, year: int, say) -> tuple[np.ndarray, dict, dict]:
     """Take-up and weights solved together (:func:`calibrate`): the weights, the take-up and the diagnostics."""
-    tu = assumptions()["take_up"]
     t0 = time.perf_counter()
-    weights, take_up, result = calibrate(eq, claimants, tu["non_take_up"], tu["slope"])
+    weights, take_up, result = calibrate(eq, claimants, non_take_up_targets(year), assumptions()["take_up"]["slope"])
     p99 = result.weight_ratio_p99
     say(
         f"calibrated {len(eq.names)} targets of {year} in {time.perf_counter() - t0:.1f} s "

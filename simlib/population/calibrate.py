@@ -7,6 +7,13 @@ numpy's least-squares solver, which copes with redundant targets), at which ever
 is solved alongside (the intercepts of :mod:`simlib.engine.takeup`), so non-take-up is in the model, not hidden in the
 weights: a few rounds alternate between take-up and weights until both settle.
 
+The targets that follow take-up (recipients and spending per allowance) are met in expectation: a claimant counts
+with its probability of claiming p (and p times its amount), not with its draw. So the weights depend on the
+entitlements and the take-up model only, never on who happened to draw "claims": entitled non-claimers keep their
+weight, and the realised non-take-up of the weighted population equals the published one up to sampling noise
+(before, the weights favoured the households whose draw said "claims", and the weighted non-take-up came out at half
+the published figure). ``tests/test_calibrate.py`` redraws the take-up and checks that the weights do not move.
+
 Most targets count households of a kind (a type, a size, a tenure, an age band): their columns hold only 0 and 1.
 Those are not stored per household (:class:`Equations`): each household has a *pattern*, which of them are 1, and
 the few hundred patterns that occur are kept once. Only the other columns (amounts, means) are kept in full.
@@ -22,7 +29,7 @@ import pandas as pd
 from simlib.engine.model import Population
 from simlib.engine.simulate import simulate
 from simlib.engine.structure import CHUNK_HOUSEHOLDS, slice_households
-from simlib.engine.takeup import received, solve_intercept
+from simlib.engine.takeup import probability, solve_intercept
 from simlib.engine.threads import parallel_map, spans
 from simlib.errors import InputError
 from simlib.parameters import ParameterSet
@@ -236,11 +243,11 @@ class Claimants:
 
     amount: np.ndarray  # the yearly entitlement (euros)
     household: np.ndarray  # the claimant's household (row)
-    draw: np.ndarray  # its take-up draw (the aanvrager's, or the huurder's)
+    draw: np.ndarray  # its take-up draw (the aanvrager's, or the huurder's): used in a run, never by the calibration
 
-    def received(self, take_up: dict) -> np.ndarray:
-        """The yearly amount each claimant receives under ``take_up`` (intercept and slope)."""
-        return received(self.amount, self.draw, take_up["intercept"], take_up["slope"])
+    def probability(self, take_up: dict) -> np.ndarray:
+        """Each claimant's probability of claiming under ``take_up`` (intercept and slope)."""
+        return probability(self.amount / 12.0, take_up["intercept"], take_up["slope"])
 
 
 def entitled_claimants(population: Population, params: ParameterSet) -> dict[str, Claimants]:
@@ -293,7 +300,9 @@ def calibration_equations(population: Population, params: ParameterSet, targets:
 def calibrate(eq: Equations, claimants: dict[str, Claimants], non_take_up: dict, slope: float, rounds: int = 20):
     """Solve take-up intercepts and household weights together.
 
-    ``eq`` are the calibration equations (:func:`calibration_equations`), ``claimants`` the entitled claimants of
+    The intercepts make the weighted expected non-take-up among the entitled equal ``non_take_up`` per allowance;
+    the weights meet the targets with every take-up-dependent column in expectation (the claimants' probabilities,
+    not their draws). ``eq`` are the calibration equations (:func:`calibration_equations`), ``claimants`` the entitled claimants of
     the same population (:func:`entitled_claimants`). Returns (weights, take_up parameters, CalibrationResult). When
     no target depends on take-up (a year calibrated on its household structure only) the weights are solved once and
     take-up follows them.
@@ -308,16 +317,16 @@ def calibrate(eq: Equations, claimants: dict[str, Claimants], non_take_up: dict,
     for _ in range(rounds):
         previous = {a: v["intercept"] for a, v in take_up.items()}
         take_up = _take_up(claimants, w, non_take_up, slope, previous)
-        paid = {}
-        for slot, j in enumerate(eq.dynamic):  # the allowance columns after take-up
+        p = {}
+        for slot, j in enumerate(eq.dynamic):  # the allowance columns: expected after take-up
             kind, allowance = eq.names[j].split(".")
             c = claimants[allowance]
-            if allowance not in paid:
-                paid[allowance] = c.received(take_up[allowance])
-            x = np.bincount(c.household, weights=paid[allowance] if kind == "spending" else paid[allowance] > 0, minlength=n)
+            if allowance not in p:
+                p[allowance] = c.probability(take_up[allowance])
+            x = np.bincount(c.household, weights=p[allowance] * c.amount if kind == "spending" else p[allowance], minlength=n)
             eq.scale[j] = _column_scale(x, eq.targets[j], d)
             np.divide(x, eq.scale[j], out=eq.dense[:, slot])
-        del paid, x
+        del p, x
         # warm start from the previous round (usually a few Newton steps); from zero when that does not settle fast
         warm = _solve(eq, lam0=result.lam, max_iter=6) if result else None
         result = warm if warm is not None and warm.max_relative_error < 1e-10 else _solve(eq)

@@ -14,8 +14,8 @@ assumptions (each can be run and tested alone):
    lodgers and their contracts, requests, shelter;
 7. :func:`work_profiles` — work profile by age; :func:`incomes` — income by profile, age and a household factor;
    :func:`hours_and_work` — hours worked and the work requirement of childcare;
-8. :func:`assets` — box-3 assets by age and income; :func:`tenure_and_rent` — tenure by income, age and type, rent,
-   service costs and the exceptions of the maximum rent; :func:`childcare` — use, type, hours and price.
+8. :func:`tenure_and_rent` — tenure by income, age and type, rent, service costs and the exceptions of the maximum
+   rent; :func:`assets` — box-3 assets by age, income and tenure; :func:`childcare` — use, type, hours and price.
 
 Every number comes from ``assumptions.yaml`` (each with its source) and ``data/targets/uprating.yaml``. Each step
 draws from its own random stream (:class:`Streams`), so the draws of one step never shift those of another, and do
@@ -287,9 +287,9 @@ def work_profiles(R: Streams, A: dict, age: np.ndarray, in_shelter: np.ndarray, 
     return profile
 
 
-def incomes(R: Streams, A: dict, U: dict, year: int, profile, age, S: dict) -> np.ndarray:
+def incomes(R: Streams, A: dict, U: dict, year: int, profile, age, S: dict, htype) -> np.ndarray:
     """Yearly income (toetsingsinkomen, whole euros) by work profile: lognormal around the profile's median, times an
-    age factor and a factor shared by the household for work income; benefits and students around their medians;
+    age factor and a factor shared by the household (its level by household type) for work income; benefits and students around their medians;
     some without a profile have none; pensions are the AOW (single or couple) plus a supplementary pension. Amounts
     are uprated with the wage or minimum-wage index of the year."""
     hh, n_p = S["hh"], len(age)
@@ -301,7 +301,8 @@ def incomes(R: Streams, A: dict, U: dict, year: int, profile, age, S: dict) -> n
     for i, lo in enumerate(age_cuts):
         hi = age_cuts[i + 1] if i + 1 < len(age_cuts) else 200
         age_factor[(age >= lo) & (age < hi)] = inc["age_factor"][str(lo)]
-    hh_factor = np.exp(inc["household_factor_sigma"] * R("s20").standard_normal(len(S["size"])))[hh]
+    type_factor = np.array([inc["household_type_factor"][name] for name in TYPES])[htype]
+    hh_factor = (type_factor * np.exp(inc["household_factor_sigma"] * R("s20").standard_normal(len(S["size"]))))[hh]
     z = R("income_z").standard_normal(n_p)
     u_zero = R("income_zero").random(n_p)
     income = np.zeros(n_p)
@@ -346,9 +347,10 @@ def hours_and_work(R: Streams, A: dict, profile: np.ndarray, adult: np.ndarray) 
     return hours, np.where(adult, R("s22").random(n_p) < works_p, False)
 
 
-def assets(R: Streams, A: dict, U: dict, year: int, S: dict, age, hh_income, head_age) -> np.ndarray:
-    """Box-3 assets of every person: a household wealth by age of the head and income (lognormal, a share with none),
-    split over head and partner; other adults their own (more from 65); a spouse elsewhere half the household's."""
+def assets(R: Streams, A: dict, U: dict, year: int, S: dict, age, hh_income, head_age, tenure) -> np.ndarray:
+    """Box-3 assets of every person: a household wealth by age of the head, income and tenure (lognormal, a share
+    with none; renters hold far less than owners), split over head and partner; other adults their own (more from 65);
+    a spouse elsewhere half the household's."""
     hh, n = S["hh"], len(head_age)
     is_core = S["is_head"] | S["is_partner"]
     w_index = U["income_wages"]["index"][year]
@@ -358,8 +360,12 @@ def assets(R: Streams, A: dict, U: dict, year: int, S: dict, age, hh_income, hea
     for i, lo in enumerate(a_cuts):
         hi = a_cuts[i + 1] if i + 1 < len(a_cuts) else 200
         a_med[(head_age >= lo) & (head_age < hi)] = asp["median_by_age"][str(lo)]
+    by_tenure = asp["tenure"]
+    renter = tenure > 0
+    factor = np.where(renter, by_tenure["huur"]["factor"], by_tenure["koop"]["factor"])
+    sigma = np.where(renter, by_tenure["huur"]["sigma"], by_tenure["koop"]["sigma"])
     rel_income = np.maximum(hh_income, 1000.0) / (30000.0 * w_index)
-    wealth = a_med * rel_income ** asp["income_elasticity"] * np.exp(asp["sigma"] * R("s23").standard_normal(n))
+    wealth = a_med * factor * rel_income ** asp["income_elasticity"] * np.exp(sigma * R("s23").standard_normal(n))
     wealth = np.where(R("s24").random(n) < asp["zero_share"], 0.0, wealth) * U["assets"]["index"][year]
     n_core = 1 + S["has_partner"]
     out = np.where(is_core, wealth[hh] / n_core[hh], 0.0)
@@ -461,7 +467,7 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
     age, birth_month = ages(R, A, S, H["head_age"], extra)
     ties, relations = family_ties(R, A, S, H, extra, shelter)
     profile = work_profiles(R, A, age, ties["in_shelter"], p.huurtoeslag.pensioengerechtigde_leeftijd / 12.0)
-    income = incomes(R, A, U, year, profile, age, S)
+    income = incomes(R, A, U, year, profile, age, S, H["htype"])
     adult = age >= 18
     hours, works = hours_and_work(R, A, profile, adult)
     hh_income = np.bincount(hh, weights=np.where(S["is_head"] | S["is_partner"], income, 0.0), minlength=n)
@@ -474,7 +480,7 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
         "age": age,
         "birth_month": birth_month,
         "income": income,
-        "assets": assets(R, A, U, year, S, age, hh_income, H["head_age"]),
+        "assets": assets(R, A, U, year, S, age, hh_income, H["head_age"], homes["tenure"]),
         "insured": R("s39").random(n_p) < A["insured_share"]["value"],
         "works": works,
         "hours_worked": np.where(adult, hours, np.nan),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simlib.engine.model import TENURES, TYPES, Population
+from simlib.engine.model import PROFILES, TENURES, TYPES, Population
 from simlib.engine.simulate import Simulation
 from simlib.parameters import ParameterSet
 from simlib.rules import ALLOWANCES
@@ -270,6 +270,12 @@ def scalar_statistics(sim: Simulation) -> dict[str, float]:
         sel = H["household_type"] == t
         if sel.any():
             out[f"assets_median.{name}"] = weighted_quantile(assets[sel], w[sel], 0.5)
+    for name, sel in (("huur", H["tenure"] > 0), ("koop", H["tenure"] == 0)):
+        if sel.any():
+            ws = w[sel].sum()
+            out[f"assets_median.{name}"] = weighted_quantile(assets[sel], w[sel], 0.5)
+            out[f"assets_share_le_5000.{name}"] = float(w[sel & (assets <= 5000)].sum() / ws)
+            out[f"assets_share_ge_100000.{name}"] = float(w[sel & (assets >= 100000)].sum() / ws)
     care = P["childcare_type"] > 0
     pw = w[hh]
     for code, name in ((1, "dagopvang"), (2, "bso")):
@@ -288,4 +294,46 @@ def scalar_statistics(sim: Simulation) -> dict[str, float]:
         pos = amounts > 0
         if pos.any():
             out[f"mean_amount.{a}"] = float(np.sum(amounts[pos] * cw[pos]) / np.sum(cw[pos]))
+    for a, row in take_up_statistics(sim).items():
+        out[f"non_take_up.{a}"] = row["non_take_up"]
+        out[f"non_take_up_amount.{a}"] = row["unclaimed"]
+        for label, share in (row["by_amount"] | row["by_profile"]).items():
+            out[f"non_take_up.{a}.{label}"] = share
+    out["non_take_up_amount.zorgtoeslag_huurtoeslag_kindgebonden_budget"] = sum(
+        out.get(f"non_take_up_amount.{a}", 0.0) for a in ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget"))
+    return out
+
+
+# monthly entitlement classes (euros a month) for non-take-up by amount: (label, from, below)
+AMOUNT_CLASSES = (("lt25", 0.0, 25.0), ("25_50", 25.0, 50.0), ("50_100", 50.0, 100.0), ("100_200", 100.0, 200.0),
+                  ("200plus", 200.0, np.inf))
+
+
+def take_up_statistics(sim: Simulation) -> dict[str, dict]:
+    """Per allowance, among the claimants entitled to a positive yearly amount (benefit units; homes for
+    huurtoeslag), weighted to the country: how many are entitled, how many receive it, the realised non-take-up
+    (the share of the entitled who do not claim), the expected non-take-up under the take-up model (the mean of 1 - p,
+    :mod:`simlib.engine.takeup`), the yearly euros not claimed, and the realised non-take-up by class of the monthly
+    entitlement (AMOUNT_CLASSES) and by the work profile of the aanvrager (the huurder for huurtoeslag)."""
+    from simlib.engine.takeup import probability
+
+    profile = sim.population.persons["profile"]
+    out = {}
+    for a in ALLOWANCES:
+        entitled, w = sim.claimant_amounts(a, received=False)
+        applicant = sim.homes["huurder"] if a == "huurtoeslag" else sim.units["head"]
+        pos = np.flatnonzero(entitled > 0)
+        e, wp, claims = entitled[pos].astype(float), w[pos], sim.amounts(a, received=True)[pos] > 0
+        total = float(wp.sum())
+        t = (sim.take_up or {}).get(a)
+        expected = float(np.sum(wp * (1 - probability(e / 12.0, t["intercept"], t["slope"]))) / total) if t and total else 0.0
+
+        def share(sel: np.ndarray) -> float:
+            return float(1 - wp[sel & claims].sum() / wp[sel].sum())
+
+        groups = {"by_amount": {label: (e / 12.0 >= lo) & (e / 12.0 < hi) for label, lo, hi in AMOUNT_CLASSES},
+                  "by_profile": {name: profile[applicant[pos]] == code for code, name in enumerate(PROFILES)}}
+        out[a] = {"entitled": total, "receiving": float(wp[claims].sum()), "non_take_up": share(np.ones(len(pos), dtype=bool)) if total else 0.0,
+                  "expected_non_take_up": expected, "unclaimed": float(np.sum((e * wp)[~claims])),
+                  **{k: {label: share(sel) for label, sel in g.items() if sel.any()} for k, g in groups.items()}}
     return out
