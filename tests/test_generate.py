@@ -163,15 +163,23 @@ def test_assets_split_over_the_couple_and_a_share_has_none(R, A, households, slo
 def test_owners_have_more_income_and_renters_pay_rent(R, A, households, slots):
     age, _ = G.ages(R, A, slots, households["head_age"], np.full(N, -1))
     income = np.exp(np.random.default_rng(1).normal(np.log(35_000), 0.6, N))
-    homes = G.tenure_and_rent(R, A, G.uprating(), 2020, load_parameters(2020), households, slots, age, income, np.zeros(N, dtype=bool))
+    homes = G.tenure_and_rent(R, A, G.uprating(), 2020, load_parameters(2020), households, slots, age, income, np.zeros(N, dtype=bool),
+                              np.full(len(age), -1, dtype=np.int8))
     owner = homes["tenure"] == 0
     low, high = income < np.quantile(income, 0.2), income > np.quantile(income, 0.8)
     assert owner[high].mean() > owner[low].mean() + 0.15  # the logit rises with log income
     assert (homes["rent"][owner] == 0).all() and (homes["service"][owner] == 0).all()
-    social = homes["tenure"] == 1
+    social = (homes["tenure"] == 1) & ~homes["room"]
     rt = A["rent"]["social"]
     assert ((homes["rent"][social] >= rt["min"]) & (homes["rent"][social] <= rt["max"])).all()
-    assert abs(np.median(homes["rent"][social]) / rt["median"] - 1) < 0.02
+    assert abs(np.median(homes["rent"][social]) / rt["median"] - 1) < 0.03
+    # allocation: no social home above the maximale huurgrens for a household below the DAEB income limit, and the
+    # private rents of most tenants within a third of their gross monthly income
+    limit = load_parameters(2020).huurtoeslag.maximale_huurgrens.bedrag
+    assert not (social & (income < A["rent"]["daeb_income_limit_2020"]) & (homes["rent"] > limit)).any()
+    private = (homes["tenure"] == 2) & ~homes["room"]
+    within = homes["rent"][private] <= np.maximum(income[private] / 12 / 3, A["rent"]["private"]["min"]) + 0.01
+    assert within.mean() >= A["rent"]["private"]["income_test_share"]
 
 
 def test_childcare_only_when_the_parents_work(R, A, households, slots):

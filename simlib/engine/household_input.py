@@ -77,6 +77,7 @@ class RentInput(BaseModel):
     adapted_for_disability: bool = False
     home_for_8plus: bool = False
     acquired_right: bool = False
+    independent: bool = True  # a zelfstandige woonruimte; false for a room (kamer): no huurtoeslag
 
 
 class HouseholdInput(BaseModel):
@@ -227,6 +228,7 @@ def to_population(hh: HouseholdInput, copies: int = 1) -> tuple[Population, list
         "adapted_home": np.array([bool(rent and rent.adapted_for_disability)]),
         "home_for_8plus": np.array([bool(rent and rent.home_for_8plus)]),
         "acquired_right": np.array([bool(rent and rent.acquired_right)]),
+        "independent_home": np.array([bool(rent.independent) if rent else True]),
     }
     relations = {"rel_a": np.array(rel_a, dtype=np.int64), "rel_b": np.array(rel_b, dtype=np.int64), "rel_kind": np.array(rel_kind, dtype=np.int16)}
     if copies > 1:

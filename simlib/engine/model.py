@@ -64,6 +64,8 @@ HOUSEHOLD_COLUMNS: dict[str, tuple[str, object, str]] = {
     "adapted_home": ("bool", False, "home adapted for a handicap (Wht art. 13 lid 2 a, art. 21 lid 1 c 3°)"),
     "home_for_8plus": ("bool", False, "home suited and meant for a household of 8 or more (Wht art. 13 lid 2 b)"),
     "acquired_right": ("bool", False, "huurtoeslag was granted for this home before (Wht art. 13 lid 2 c)"),
+    "independent_home": ("bool", True, "a zelfstandige woonruimte (own front door, kitchen, toilet) or a room the Dienst designates; "
+                                       "a room (kamer) otherwise: no huurtoeslag (Wht art. 1, 9)"),
     "weight": ("float64", 1.0, "number of Dutch households this household represents"),
     "household_type": ("int8", -1, "0 eenpersoons, 1 paar zonder kinderen, 2 paar met kinderen, 3 eenouder, 4 overig; -1 unknown"),
     "tenure": ("int8", -1, "0 koop, 1 sociale huur (woningcorporatie), 2 particuliere huur; -1 unknown"),

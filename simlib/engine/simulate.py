@@ -328,6 +328,7 @@ def _huurtoeslag(H: dict, S: dict, h0: int, h1: int, p, keep_details: bool = Tru
         vermogen_medebewoner=take(S["vermogen_medebewoner_max"]),
         huurder_meerderjarig=take(S["huurder_meerderjarig"]),
         p=p,
+        zelfstandige_woning=take(H["independent_home"][h0:h1]),
     )
     per_maand = np.zeros(n)
     per_maand[rows] = res["per_maand"]

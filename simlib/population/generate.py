@@ -377,7 +377,7 @@ def assets(R: Streams, A: dict, U: dict, year: int, S: dict, age, hh_income, hea
     return np.round(out)
 
 
-def tenure_and_rent(R: Streams, A: dict, U: dict, year: int, p, H: dict, S: dict, age, hh_income, shelter) -> dict:
+def tenure_and_rent(R: Streams, A: dict, U: dict, year: int, p, H: dict, S: dict, age, hh_income, shelter, profile) -> dict:
     """Per household: owner (logit in income, age and type as CBS counts it), social or private rent (logit in income; a shelter stay
     is social), kale huur (lognormal by tenure, uprated), service costs, a home adapted for a handicap (more with a
     member of 75+), a verworven recht above the maximale huurgrens; per person: (co-)owner of the home."""
@@ -396,11 +396,36 @@ def tenure_and_rent(R: Streams, A: dict, U: dict, year: int, p, H: dict, S: dict
     tenure = np.where(owner, 0, np.where(social | shelter, 1, 2))
     rt = A["rent"]
     soc, pri = rt["social"], rt["private"]
+    # the median rent rises with the household's income (an elasticity per sector)
+    rel_income = np.maximum(hh_income, 1000.0) / (30000.0 * w_index)
     rent = np.where(
         tenure == 1,
-        np.clip(_lognormal(R("s46"), soc["median"], soc["sigma"], n), soc["min"], soc["max"]),
-        np.clip(_lognormal(R("s47"), pri["median"], pri["sigma"], n), pri["min"], pri["max"]),
+        np.clip(_lognormal(R("s46"), soc["median"] * rel_income ** soc["income_elasticity"], soc["sigma"], n), soc["min"], soc["max"]),
+        np.clip(_lognormal(R("s47"), pri["median"] * rel_income ** pri["income_elasticity"], pri["sigma"], n), pri["min"], pri["max"]),
     ) * U["rent"]["index"][year]
+    limit = p.huurtoeslag.maximale_huurgrens.bedrag
+    # social homes above the liberalisatiegrens are let only to households above the DAEB income limit (Woningwet
+    # art. 48); below it the rent stays at or below the limit (the same draw, within it)
+    daeb = hh_income < rt["daeb_income_limit_2020"] * w_index
+    rent = np.where((tenure == 1) & daeb & (rent > limit), limit * (0.80 + 0.20 * R("daeb").random(n)), rent)
+    # passend toewijzen: a young household below the DAEB limit gets a social home at or below the
+    # kwaliteitskortingsgrens (above it a huurder under the jongerenleeftijd gets no huurtoeslag)
+    kkg = p.huurtoeslag.kwaliteitskortingsgrens
+    young_low = (tenure == 1) & daeb & (head_age < p.huurtoeslag.maximale_huurgrens.jongerenleeftijd)
+    passend = young_low & (R("passend").random(n) < soc["young_passend_share"]) & (rent > kkg)
+    rent = np.where(passend, kkg * (0.85 + 0.15 * R("passend_rent").random(n)), rent)
+    # private landlords ask a gross monthly income of `income_multiple` times the rent; most tenancies meet it
+    test = (tenure == 2) & (R("income_test").random(n) < pri["income_test_share"])
+    affordable = np.maximum(hh_income / 12.0 / pri["income_multiple"], pri["min"] * U["rent"]["index"][year])
+    rent = np.where(test & (rent > affordable), affordable, rent)
+    # a student living alone mostly rents a room (kamer), not a zelfstandige woonruimte
+    room_spec = rt["room"]
+    alone = htype == 0
+    student = alone & (profile[S["head_row"][np.flatnonzero(S["is_head"])]] == PROFILES.index("student"))
+    young = alone & ~student & (head_age < room_spec["young_below_age"])
+    u_room = R("room").random(n)
+    room = (tenure > 0) & ((student & (u_room < room_spec["student_share"])) | (young & (u_room < room_spec["young_share"])))
+    rent = np.where(room, _lognormal(R("room_rent"), room_spec["median"], room_spec["sigma"], n) * U["rent"]["index"][year], rent)
     rent = np.where(tenure == 0, 0.0, np.round(rent, 2))
     sc = rt["service_costs"]
     service = np.where(
@@ -411,7 +436,7 @@ def tenure_and_rent(R: Streams, A: dict, U: dict, year: int, p, H: dict, S: dict
     elderly = np.bincount(hh, weights=(age >= 75).astype(float), minlength=n) > 0
     limit = p.huurtoeslag.maximale_huurgrens.bedrag
     return {
-        "tenure": tenure, "rent": rent, "service": np.where(tenure == 0, 0.0, np.round(service, 2)),
+        "tenure": tenure, "rent": rent, "service": np.where(tenure == 0, 0.0, np.round(service, 2)), "room": room,
         "adapted": (tenure > 0) & (R("s31").random(n) < rt["adapted_home_share"] * np.where(elderly, 3.0, 0.5)),
         "acquired": (tenure > 0) & (rent > limit) & (R("s32").random(n) < rt["acquired_right_share_above_limit"]),
         "home_owner": (S["is_head"] | (S["is_partner"] & couple[hh])) & owner[hh],
@@ -471,7 +496,7 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
     adult = age >= 18
     hours, works = hours_and_work(R, A, profile, adult)
     hh_income = np.bincount(hh, weights=np.where(S["is_head"] | S["is_partner"], income, 0.0), minlength=n)
-    homes = tenure_and_rent(R, A, U, year, p, H, S, age, hh_income, shelter)
+    homes = tenure_and_rent(R, A, U, year, p, H, S, age, hh_income, shelter, profile)
     ctype, chours, cprice = childcare(R, A, p, S, age, works)
     n_p = len(hh)
     persons = {
@@ -505,6 +530,7 @@ def _draw_columns(year: int, n_households: int, seed: int) -> tuple[dict, dict, 
         "adapted_home": homes["adapted"],
         "home_for_8plus": (S["size"] >= 8) & (R("s42").random(n) < 0.5),
         "acquired_right": homes["acquired"],
+        "independent_home": ~homes["room"],
         "weight": np.full(n, national_households(year) / n),
         "household_type": H["htype"].astype(np.int8),
         "tenure": homes["tenure"].astype(np.int8),

@@ -285,10 +285,7 @@ def scalar_statistics(sim: Simulation) -> dict[str, float]:
     out.update(med)
     if care.any():
         out["kot_hours_mean.total"] = float(np.sum(P["childcare_hours"][care] * pw[care]) / np.sum(pw[care]))
-    rent = H["bare_rent"]
-    soc = H["tenure"] == 1
-    if soc.any():
-        out["rent_mean.sociale_huur"] = float(np.sum(rent[soc] * w[soc]) / np.sum(w[soc]))
+    out.update(_rent_statistics(sim))
     for a in ALLOWANCES:
         amounts, cw = sim.claimant_amounts(a)
         pos = amounts > 0
@@ -301,6 +298,28 @@ def scalar_statistics(sim: Simulation) -> dict[str, float]:
             out[f"non_take_up.{a}.{label}"] = share
     out["non_take_up_amount.zorgtoeslag_huurtoeslag_kindgebonden_budget"] = sum(
         out.get(f"non_take_up_amount.{a}", 0.0) for a in ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget"))
+    return out
+
+
+def _rent_statistics(sim: Simulation) -> dict[str, float]:
+    """Rents of the homes rented as a zelfstandige woonruimte (WoON counts households in a home): the mean by sector,
+    the households above the maximale huurgrens (the liberalisatiegrens) and above EUR 1,000 a month, and per
+    household size the share of households receiving huurtoeslag."""
+    pop = sim.population
+    H, w = pop.households, pop.households["weight"]
+    rent = H["bare_rent"]
+    home = (H["tenure"] > 0) & H["independent_home"]
+    out = {}
+    for name, sel in (("huur", home), ("sociale_huur", home & (H["tenure"] == 1)), ("particuliere_huur", home & (H["tenure"] == 2))):
+        if sel.any():
+            out[f"rent_mean.{name}"] = float(np.sum(rent[sel] * w[sel]) / np.sum(w[sel]))
+    limit = sim.params.huurtoeslag.maximale_huurgrens.bedrag
+    out["rent_above.maximale_huurgrens"] = float(w[home & (rent > limit)].sum())
+    out["rent_above.1000"] = float(w[home & (rent > 1000)].sum())
+    size = np.bincount(pop.persons["household"], weights=(~pop.persons["elsewhere"]).astype(float), minlength=pop.n_households)
+    receives = sim.homes["huurtoeslag_ontvangen"] > 0
+    for name, sel in (("eenpersoons", size == 1), ("meerpersoons", size > 1)):
+        out[f"huurtoeslag_share.{name}"] = float(w[sel & receives].sum() / w[sel].sum())
     return out
 
 

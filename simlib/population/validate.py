@@ -15,7 +15,8 @@ from simlib.population.statistics import household_columns, scalar_statistics
 
 TOLERANCE = {"spending": 0.02, "recipients": 0.02}  # relative, for calibration targets; structure: 5%
 # shares: non-take-up within one percentage point of the published figure, other shares within two
-ABSOLUTE_TOLERANCE = {"non_take_up": 0.01, "assets_share_le_5000": 0.02, "assets_share_ge_100000": 0.02}
+ABSOLUTE_TOLERANCE = {"non_take_up": 0.01, "assets_share_le_5000": 0.02, "assets_share_ge_100000": 0.02,
+                      "huurtoeslag_share": 0.02}
 
 
 def simulated_value(stat: str, cols: dict, scalars: dict, w: np.ndarray) -> float:

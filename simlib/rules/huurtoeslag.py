@@ -119,6 +119,7 @@ def huurtoeslag(
     vermogen_medebewoner,
     huurder_meerderjarig,
     p,
+    zelfstandige_woning=True,
 ):
     """Huurtoeslag per month for homes (one row per home), for a situation constant through the year.
 
@@ -136,6 +137,8 @@ def huurtoeslag(
         vermogen_medebewoner: the largest rendementsgrondslag of a medebewoner, -inf without one (Awir art. 7 lid 4).
         huurder_meerderjarig: the huurder is of age (Wht art. 8).
         p: parameters of the year.
+        zelfstandige_woning: the home is a zelfstandige woonruimte (or a designated onzelfstandige one); a room
+            (kamer) gives no huurtoeslag (Wht art. 1 'woning', art. 9).
 
     Returns a dict of arrays with the intermediate values and ``per_maand`` (rounded to cents).
     """
@@ -159,7 +162,8 @@ def huurtoeslag(
     heeft_partner = np.asarray(heeft_partner, dtype=bool)
     vermogen_ok, vermogen_korting = vermogenstoets(vermogen, heeft_partner, "huurtoeslag", p)
     medebewoner_ok = ~boven(vermogen_medebewoner, False, "huurtoeslag", p)
-    recht = (kale_huur > 0) & np.asarray(huurder_meerderjarig, dtype=bool) & ~uitgesloten & vermogen_ok & medebewoner_ok
+    recht = ((kale_huur > 0) & np.asarray(zelfstandige_woning, dtype=bool) & np.asarray(huurder_meerderjarig, dtype=bool)
+             & ~uitgesloten & vermogen_ok & medebewoner_ok)
     bedrag = round_cents(np.maximum(deel_100 + deel_65 + deel_40 - afbouw, 0.0))
     per_maand = np.where(recht, bedrag, 0.0)
     # a phase-out of the asset cliff (scenario lever) reduces the yearly amount, spread over the months
