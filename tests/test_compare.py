@@ -127,3 +127,19 @@ def test_no_interval_built_by_default_for_a_large_population(pop, monkeypatch, t
     assert f"{pop.n_households:,} households" in c.summary["interval"]["method"]
     write_comparison(c, tmp_path / "out")
     assert "no interval over population seeds" in (tmp_path / "out" / "report.html").read_text()
+
+
+def test_every_headline_number_carries_its_validation_status(pop, tmp_path):
+    from simlib.analysis.validation import HEADLINE_MEASURES
+    from simlib.face.impact_report import write_comparison
+
+    c = run("huurtoeslag-jongerenleeftijd-21", pop, seeds=1)
+    val = c.summary["validation"]
+    assert set(val) == set(HEADLINE_MEASURES)
+    row = val["newly_entitled.huurtoeslag"]  # published: about 14,000 (Kamervraag 2019Z21693)
+    assert row["published"] == 14_000 and row["deviation"] == pytest.approx(row["model"] / 14_000 - 1)
+    assert row["interval"][0] <= row["model"] <= row["interval"][1] or row["interval"][0] <= row["interval"][1]
+    assert val["cost.zorgtoeslag"]["status"] == "no published counterpart"
+    write_comparison(c, tmp_path / "out")
+    assert "Beside the published estimates" in (tmp_path / "out" / "report.html").read_text()
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["validation"]["newly_entitled.huurtoeslag"]["published"] == 14_000

@@ -188,7 +188,7 @@ def _repayments(pop, scenario, year: int, seed: int) -> dict:
 
 def run_task(task: Task, spec: tuple, threads: int | None = None) -> dict:
     """One point of the grid: the reform against current law (cost, recipients, winners, losers, repayments)."""
-    from simlib.analysis.compare import cost_and_recipients
+    from simlib.analysis.impact import cost_and_recipients
     from simlib.engine.simulate import simulate
     from simlib.parameters.scenario import Scenario, current_law, load_scenario
     from simlib.rules import ALLOWANCES

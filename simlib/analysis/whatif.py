@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from simlib.analysis.compare import BUCKETS, cost_and_recipients, gain_buckets
+from simlib.analysis.impact import BUCKETS, cost_and_recipients, gain_buckets
 from simlib.engine.model import Population
 from simlib.engine.simulate import simulate
 from simlib.errors import InputError

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from simlib.analysis.compare import BUCKETS  # one definition of the gain/loss buckets
+from simlib.analysis.impact import BUCKETS  # one definition of the gain/loss buckets
 from simlib.face.labels import t
 from simlib.rules import ALLOWANCES
 

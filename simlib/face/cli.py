@@ -143,7 +143,27 @@ def cmd_compare(args) -> int:
     if s.get("interval", {}).get("seeds"):
         iv = s["interval"]["cost_change"]
         print(f"  spending change over {s['interval']['seeds']} seeds: € {iv['min'] / 1e6:+,.1f} to {iv['max'] / 1e6:+,.1f} mln")
+    published = {m: v for m, v in s.get("validation", {}).items() if "published" in v}
+    if published:
+        print("  against published estimates:")
+        for m, v in published.items():
+            print(f"    {m:32s} model {v['model']:>16,.0f}  published {v['published']:>16,.0f}  {v['status']}")
+    else:
+        print("  no published estimate of this proposal's figures (docs/validation.md)")
     _log(f"wrote {args.out}/summary.json, report.html and the tables")
+    return 0
+
+
+def cmd_validate_proposals(args) -> int:
+    from simlib.analysis.validation import POPULATION_SEEDS, render_markdown, validate
+
+    table = validate(n_households=args.households, seeds=args.seeds, log=_log)
+    for r in table.itertuples():
+        verdict = "not comparable" if not r.comparable else ("within 15%" if r.within_15pct else "OUTSIDE 15%")
+        print(f"{r.id:44s} {r.year}  published {r.published:>14,.2f}  model {r.model:>14,.2f}  {r.deviation:+7.1%}  {verdict}{' (tuned)' if r.tuned else ''}")
+    if args.out:
+        write_text_atomic(Path(args.out), render_markdown(table, args.households or 100_000, args.seeds) + "\n")
+        _log(f"wrote {args.out}")
     return 0
 
 
@@ -254,6 +274,12 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--serial", action="store_true", help="run in this process, without Dask")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
     sw.set_defaults(func=cmd_sweep)
+
+    vp = sub.add_parser("validate-proposals", help="the model's figures beside the published estimates (docs/validation.md)")
+    vp.add_argument("--out", help="write the Markdown report to this file (e.g. docs/validation.md)")
+    vp.add_argument("--households", type=int, default=None, help="households per population (default: the default population's size)")
+    vp.add_argument("--seeds", type=int, default=5, help="populations (seeds) each figure is computed on (default 5)")
+    vp.set_defaults(func=cmd_validate_proposals)
 
     po = sub.add_parser("population", help="build or validate a synthetic population")
     psub = po.add_subparsers(dest="population_command", required=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from simlib.analysis.compare import Comparison
+from simlib.analysis.impact import Comparison
 from simlib.engine.io import write_atomic, write_text_atomic
 from simlib.face import charts
 from simlib.rules import ALLOWANCES
@@ -69,6 +69,17 @@ def render_html(c: Comparison) -> str:
         parts.append(f"<p class='note'>Interval: {html.escape(iv['method'])}. Spending change {_eur(iv['cost_change']['min'])} to "
                      f"{_eur(iv['cost_change']['max'])}; winners {iv['winners']['min']:,.0f}–{iv['winners']['max']:,.0f}; "
                      f"losers {iv['losers']['min']:,.0f}–{iv['losers']['max']:,.0f}.</p>")
+    val = s.get("validation")
+    if val:
+        parts.append("<h2>Beside the published estimates</h2><table><tr><th>figure</th><th>model</th><th>interval over seeds</th>"
+                     "<th>published</th><th>status</th></tr>")
+        for measure, v in val.items():
+            iv_text = f"{v['interval'][0]:,.0f} to {v['interval'][1]:,.0f}" if v.get("interval") else "–"
+            pub = f"{v['published']:,.0f}" if "published" in v else "–"
+            parts.append(f"<tr><td>{html.escape(measure)}</td><td>{v['model']:,.0f}</td><td>{iv_text}</td><td>{pub}</td>"
+                         f"<td>{html.escape(v['status'])}</td></tr>")
+        parts.append("</table><p class='note'>Published estimates and how they compare: docs/validation.md "
+                     "(data/targets/proposal_estimates.yaml).</p>")
     parts.append("<h2>Per allowance</h2><table><tr><th>allowance</th><th>baseline (€ mln)</th><th>reform (€ mln)</th>"
                  "<th>change (€ mln)</th><th>recipients change</th><th>newly entitled</th><th>no longer entitled</th></tr>")
     for a in ALLOWANCES:
