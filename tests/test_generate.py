@@ -171,7 +171,10 @@ def test_owners_have_more_income_and_renters_pay_rent(R, A, households, slots):
     assert (homes["rent"][owner] == 0).all() and (homes["service"][owner] == 0).all()
     social = (homes["tenure"] == 1) & ~homes["room"]
     rt = A["rent"]["social"]
-    assert ((homes["rent"][social] >= rt["min"]) & (homes["rent"][social] <= rt["max"])).all()
+    assert (homes["rent"][social] >= rt["min"]).all()
+    # no point mass (an upper clip stacked 3% of social tenants on one rent just below the limit)
+    _, counts = np.unique(homes["rent"][social], return_counts=True)
+    assert counts.max() <= 0.005 * social.sum()
     assert abs(np.median(homes["rent"][social]) / rt["median"] - 1) < 0.03
     # allocation: no social home above the maximale huurgrens for a household below the DAEB income limit, and the
     # private rents of most tenants within a third of their gross monthly income

@@ -48,3 +48,19 @@ def test_year_measures_count_what_they_say():
     assert year_measure(res, "backpayment_share.huurtoeslag") == pytest.approx(5 / 10)
     assert year_measure(res, "repayment_cause_share.huurtoeslag.inkomen") == pytest.approx(1 / 4)
     assert year_measure(res, "repayment_cause_share.huurtoeslag.inkomen+huur") == pytest.approx(1.0)
+
+
+def test_the_indexed_comparator_brings_incomes_and_rents_back_by_the_populations_growth():
+    from simlib.analysis.validation import deflated
+    from simlib.population import build
+
+    now = build.cached_population(2026, 20_000, build.DEFAULT_SEED)
+    then = build.cached_population(2025, 20_000, build.DEFAULT_SEED)
+    back = deflated(now, 2025)
+    earning = back.persons["income"] > 0
+    renting = back.households["renter"]
+    # the deflated 2026 households have the mean income and rent of the 2025 households, nothing else moves
+    assert back.persons["income"][earning].mean() == pytest.approx(then.persons["income"][then.persons["income"] > 0].mean())
+    assert back.households["bare_rent"][renting].mean() == pytest.approx(then.households["bare_rent"][then.households["renter"]].mean())
+    assert np.array_equal(back.persons["age"], now.persons["age"]) and np.array_equal(back.households["weight"], now.households["weight"])
+    assert np.array_equal(deflated(now, 2026).persons["income"], now.persons["income"])

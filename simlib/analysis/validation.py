@@ -21,6 +21,7 @@ from simlib.analysis.impact import Comparison, cost_and_recipients, entitlement_
 from simlib.analysis.repayments.runs import REPAYMENT_KEYS, SEED0, TUNING_SEEDS
 from simlib.analysis.repayments.year import CAUSES, YearResult, simulate_year, summarise
 from simlib.analysis.repayments.events import draw_events
+from simlib.engine.model import Population
 from simlib.engine.simulate import Simulation, simulate
 from simlib.errors import InputError
 from simlib.parameters import load_parameters
@@ -118,6 +119,32 @@ def year_measure(res: YearResult, measure: str) -> float:
     raise InputError(f"proposal_estimates.yaml: unknown measure {measure!r}")
 
 
+def deflated(population: Population, year: int) -> Population:
+    """``population`` with its incomes, assets and rents brought back to the level of ``year``: divided by the growth
+    of the mean income of persons with an income, and of the mean rent of renters, between the default population of
+    ``year`` and that of ``population.year`` (same size and seed). Applying the law of ``year`` to the result is
+    applying that law, indexed, to the households of ``population.year``: the counterfactual 'unchanged policy'
+    of a ministry's estimate, as long as the law's amounts follow incomes and rents (Wht art. 24; Awir art. 8)."""
+    from simlib.population import build
+
+    earlier = build.cached_population(year, population.meta["households"], population.meta["seed"])
+    persons, households = dict(population.persons), dict(population.households)
+
+    def growth(now: np.ndarray, then: np.ndarray) -> float:
+        return float(now.mean() / then.mean())
+
+    income = growth(population.persons["income"][population.persons["income"] > 0],
+                    earlier.persons["income"][earlier.persons["income"] > 0])
+    rent = growth(population.households["bare_rent"][population.households["renter"]],
+                  earlier.households["bare_rent"][earlier.households["renter"]])
+    for column in ("income", "assets"):
+        persons[column] = population.persons[column] / income
+    for column in ("bare_rent", "service_costs"):
+        households[column] = population.households[column] / rent
+    return Population(year=population.year, persons=persons, households=households, relations=population.relations,
+                      meta=population.meta)
+
+
 def model_values(est: Estimate, population) -> list[float]:
     """The model's figure for ``est`` on ``population`` (one value; for the baseline year one per Monte Carlo run)."""
     comp = est.comparator
@@ -126,8 +153,11 @@ def model_values(est: Estimate, population) -> list[float]:
         return [comparison_measure(c.baseline, c.reform, c.household, est.measure)]
     take_up = population.meta.get("take_up")
     if "law_change" in comp:
-        base = simulate(population, load_parameters(int(comp["law_change"]["from"])), take_up=take_up)
-        reform = simulate(population, load_parameters(int(comp["law_change"]["to"])), take_up=take_up)
+        change = comp["law_change"]
+        earlier = int(change["from"])
+        households = deflated(population, earlier) if change.get("indexed") else population
+        base = simulate(households, load_parameters(earlier), take_up=take_up)
+        reform = simulate(population, load_parameters(int(change["to"])), take_up=take_up)
         return [comparison_measure(base, reform, household_frame(base, reform), est.measure)]
     if comp.get("baseline"):
         p = load_parameters(est.year)
@@ -160,7 +190,9 @@ def validate(estimates=None, n_households: int | None = None, seeds: int = POPUL
 def _comparator_name(est: Estimate) -> str:
     comp = est.comparator
     if "law_change" in comp:
-        return f"law {comp['law_change']['from']} -> {comp['law_change']['to']}"
+        change = comp["law_change"]
+        indexed = " (indexed)" if change.get("indexed") else ""
+        return f"law {change['from']}{indexed} -> {change['to']}, households of {est.year}"
     return "baseline (year of repayments)"
 
 

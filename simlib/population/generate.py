@@ -400,7 +400,7 @@ def tenure_and_rent(R: Streams, A: dict, U: dict, year: int, p, H: dict, S: dict
     rel_income = np.maximum(hh_income, 1000.0) / (30000.0 * w_index)
     rent = np.where(
         tenure == 1,
-        np.clip(_lognormal(R("s46"), soc["median"] * rel_income ** soc["income_elasticity"], soc["sigma"], n), soc["min"], soc["max"]),
+        np.maximum(_lognormal(R("s46"), soc["median"] * rel_income ** soc["income_elasticity"], soc["sigma"], n), soc["min"]),
         np.clip(_lognormal(R("s47"), pri["median"] * rel_income ** pri["income_elasticity"], pri["sigma"], n), pri["min"], pri["max"]),
     ) * U["rent"]["index"][year]
     limit = p.huurtoeslag.maximale_huurgrens.bedrag
