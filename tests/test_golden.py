@@ -63,3 +63,13 @@ def test_every_allowance_has_ten_golden_cases_over_several_years():
     for allowance in simlib.ALLOWANCES:
         assert counts.get(allowance, 0) >= 10, (allowance, counts.get(allowance))
         assert len(by_allowance[allowance]) >= 2, (allowance, by_allowance[allowance])
+
+
+def test_kinderopvangtoeslag_and_kindgebonden_budget_are_covered_in_every_year_2022_2026():
+    per_year: dict[tuple[str, str], int] = {}
+    for param in _cases():
+        row = param.values[0]
+        per_year[(row["allowance"], row["year"])] = per_year.get((row["allowance"], row["year"]), 0) + 1
+    for allowance in ("kinderopvangtoeslag", "kindgebonden_budget"):
+        for year in range(2022, 2027):
+            assert per_year.get((allowance, str(year)), 0) >= 3, (allowance, year)
