@@ -131,27 +131,41 @@ def cmd_compare(args) -> int:
     write_comparison(result, args.out)
     s = result.summary
     print(f"{s['reform']['name']} vs {s['baseline']['name']} ({s['year']}):")
-    print(f"  spending change  € {s['cost']['total']['change'] / 1e6:+,.1f} mln per year")
-    for a in ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag"):
-        print(f"    {a:22s} € {s['cost'][a]['change'] / 1e6:+,.1f} mln")
-    print(f"  winners {s['winners']:,.0f}, losers {s['losers']:,.0f}, partner changes {s['partner_changes']['households']:,.0f}")
+    seeds = s.get("interval", {}).get("seeds")
+    print(f"  headline numbers{f' (range over {seeds} population seeds)' if seeds else ''}, beside the published estimate:")
+    for line in _headline_lines(s.get("validation", {})):
+        print("    " + line)
+    print(f"  partner changes {s['partner_changes']['households']:,.0f} households")
     rp = s["repayments"]
     if rp.get("status") == "modelled":
         for key, label in (("count_ge_500", "repayments >= EUR 500"), ("problematic", "problematic repayments"), ("amount", "amount repaid (EUR mln)")):
             scale = 1e6 if key == "amount" else 1
             print(f"  {label:24s} {rp['baseline'][key] / scale:12,.0f} -> {rp['reform'][key] / scale:12,.0f} ({rp['change'][key] / scale:+,.0f})")
-    if s.get("interval", {}).get("seeds"):
-        iv = s["interval"]["cost_change"]
-        print(f"  spending change over {s['interval']['seeds']} seeds: € {iv['min'] / 1e6:+,.1f} to {iv['max'] / 1e6:+,.1f} mln")
-    published = {m: v for m, v in s.get("validation", {}).items() if "published" in v}
-    if published:
-        print("  against published estimates:")
-        for m, v in published.items():
-            print(f"    {m:32s} model {v['model']:>16,.0f}  published {v['published']:>16,.0f}  {v['status']}")
-    else:
-        print("  no published estimate of this proposal's figures (docs/validation.md)")
     _log(f"wrote {args.out}/summary.json, report.html and the tables")
     return 0
+
+
+HEADLINE_LABELS = {"cost": "spending change", "winners": "winners", "losers": "losers", "newly_entitled": "newly entitled"}
+
+
+def _headline_lines(validation: dict) -> list[str]:
+    """One line per headline number that is not zero: the value, its range over the population seeds and its
+    validation status (compare's summary.json 'validation')."""
+    lines = []
+    for measure, v in validation.items():
+        low, high = v.get("interval") or (None, None)
+        if not (v["model"] or low or high):
+            continue
+        kind, _, allowance = measure.partition(".")
+        label = HEADLINE_LABELS[kind] + (f" {allowance}" if allowance and allowance != "total" else "")
+        money = kind == "cost"
+        fmt = (lambda x: f"€ {x / 1e6:+,.1f} mln") if money else (lambda x: f"{x:,.0f}")
+        status = v["status"]
+        if "published" in v:
+            status = f"published {fmt(v['published'])} ({v['deviation']:+.0%}): {status}{' (tuned)' if v.get('tuned') else ''}"
+        interval = f"[{fmt(low)} .. {fmt(high)}]" if low is not None else "(no seed interval)"
+        lines.append(f"{label:34s} {fmt(v['model']):>16s}  {interval}  {status}")
+    return lines
 
 
 def cmd_validate_proposals(args) -> int:
