@@ -48,6 +48,14 @@ def test_year_measures_count_what_they_say():
     assert year_measure(res, "backpayment_share.huurtoeslag") == pytest.approx(5 / 10)
     assert year_measure(res, "repayment_cause_share.huurtoeslag.inkomen") == pytest.approx(1 / 4)
     assert year_measure(res, "repayment_cause_share.huurtoeslag.inkomen+huur") == pytest.approx(1.0)
+    assert year_measure(res, "repayment_count.huurtoeslag") == pytest.approx(4.0)
+    assert year_measure(res, "repayment_amount.huurtoeslag") == pytest.approx(600 + 3 * 800)
+    assert year_measure(res, "mean_repayment.huurtoeslag") == pytest.approx((600 + 3 * 800) / 4)
+    assert year_measure(res, "repayment_amount_share.huurtoeslag") == pytest.approx((600 + 3 * 800) / 10)
+    assert year_measure(res, "backpayment_count.huurtoeslag") == pytest.approx(5.0)
+    assert year_measure(res, "backpayment_amount.huurtoeslag") == pytest.approx(25.0)
+    with pytest.raises(Exception, match="unknown allowance"):
+        year_measure(res, "repayment_count.zorgtoeslag")
 
 
 def test_the_indexed_comparator_brings_incomes_and_rents_back_by_the_populations_growth():

@@ -107,11 +107,23 @@ def year_measure(res: YearResult, measure: str) -> float:
             raise InputError(f"proposal_estimates.yaml: repayments.{rest}: not one of {', '.join(REPAYMENT_KEYS)}")
         return summarise(res)[rest]
     allowance, _, cause = rest.partition(".")
+    if allowance not in res.claimants:
+        raise InputError(f"proposal_estimates.yaml: {measure}: unknown allowance {allowance!r}")
     w = res.weight[res.claimants[allowance]]
-    if kind == "repayment_share":
-        return float(w[res.repayment[allowance] > 0].sum() / w.sum())
-    if kind == "backpayment_share":
-        return float(w[res.backpayment[allowance] >= 1].sum() / w.sum())
+    repaid, back, advance = res.repayment[allowance], res.backpayment[allowance], res.advance[allowance]
+    per_allowance = {
+        "repayment_share": lambda: w[repaid > 0].sum() / w.sum(),
+        "backpayment_share": lambda: w[back >= 1].sum() / w.sum(),
+        "repayment_count": lambda: w[repaid > 0].sum(),
+        "repayment_amount": lambda: (w * repaid).sum(),
+        "mean_repayment": lambda: (w * repaid).sum() / w[repaid > 0].sum(),
+        "repayment_amount_share": lambda: (w * repaid).sum() / (w * advance).sum(),
+        "backpayment_count": lambda: w[back >= 1].sum(),
+        "backpayment_amount": lambda: (w * back).sum(),
+        "backpayment_amount_share": lambda: (w * back).sum() / (w * advance).sum(),
+    }
+    if kind in per_allowance:
+        return float(per_allowance[kind]())
     if kind == "repayment_cause_share":  # causes joined by '+': their share together
         big = res.repayment[allowance] >= 500
         causes = np.isin(res.cause[allowance], [CAUSES.index(c) for c in cause.split("+")])
