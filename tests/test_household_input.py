@@ -70,7 +70,7 @@ def test_cli_household_from_stdin():
     [
         ('{"year": 2025, "persons": [{"id": "a", "age": 40, "x": 1}]}', ["household", "-"], "persons[0].x: unknown field"),
         ("{not json", ["household", "-"], "stdin: not valid JSON"),
-        (None, ["household", "/nonexistent/house.json"], "/nonexistent/house.json: file not found"),
+        (None, ["household", "/nonexistent/house.json"], "/nonexistent/house.json: household file not found"),
         ('{"year": 2031, "persons": [{"id": "a", "age": 40}]}', ["household", "-"], "year: no parameters for 2031"),
     ],
 )

@@ -1,6 +1,6 @@
 """The house in layers: every import of the library points down, and no modules import each other in a circle.
 
-Layers, from the floor up (docs/architecture.md): errors, rules (pure functions of arrays), parameters (the law and
+Layers, from the floor up (docs/architecture.md): errors, inputs (reading user files within bounds), rules (pure functions of arrays), parameters (the law and
 scenarios as data), engine (running the rules over a population), population (generate, calibrate, store), analysis
 (compare, what-if, sweeps, repayments, complexity), face (CLI, charts, reports, the panel) and the package's public
 API (``simlib/__init__.py``). Every import is read, also those inside functions.
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "simlib"
-LAYERS = ("errors", "rules", "parameters", "engine", "population", "analysis", "face")
+LAYERS = ("errors", "inputs", "rules", "parameters", "engine", "population", "analysis", "face")
 
 
 def module_name(path: Path) -> str:

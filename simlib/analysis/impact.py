@@ -18,7 +18,7 @@ from simlib.analysis.repayments.runs import RepaymentComparison, compare_repayme
 from simlib.engine.model import TENURES, TYPES, Population
 from simlib.engine.simulate import Simulation, simulate
 from simlib.errors import InputError
-from simlib.parameters.scenario import Scenario, current_law
+from simlib.parameters.scenario import Scenario
 from simlib.population.statistics import gross_income, income_deciles, standardised_income
 from simlib.rules import ALLOWANCES
 

@@ -29,14 +29,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simlib.errors import InputError, ParameterError, did_you_mean
+from simlib.inputs import read_yaml, show
 from simlib.parameters import SUPPORTED_YEARS, check_override, parameter_tree
 
 CURRENT_LAW = "current-law"
 MAX_TASKS = 100_000
+CONNECT_TIMEOUT = "15s"  # waiting for a dask scheduler given by its address
 
 
 class _GridFile(BaseModel):
@@ -84,15 +85,8 @@ class Grid:
 def load_grid(path: str | Path) -> Grid:
     """Read and validate a grid file; every error names the file and the key."""
     path = Path(path)
-    where = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{where}: grid file not found") from None
-    try:
-        data = yaml.safe_load(raw.decode("utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError):
-        raise InputError(f"{where}: not a valid YAML text file") from None
+    where = show(path)
+    data, raw = read_yaml(path, "grid file")
     if not isinstance(data, dict):
         raise InputError(f"{where}: expected a mapping with name, year, grid")
     try:
@@ -259,14 +253,15 @@ def run(grid: Grid, scheduler: str | None = None, workers: int | None = None, se
             cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                                    silence_logs=40)
         try:
-            with Client(scheduler or cluster) as client:
+            with Client(scheduler or cluster, timeout=CONNECT_TIMEOUT) as client:
                 futures = [client.submit(run_task, t, spec, 1, key=f"simlib-sweep-{grid.sha256[:12]}-{t.index}", pure=False)
                            for t in tasks]
                 for fut in as_completed(futures):
                     rows.append(fut.result())
                     bar.update()
-        except OSError as exc:
-            raise InputError(f"scheduler {scheduler}: cannot connect ({exc})") from None
+        except (OSError, TimeoutError) as exc:
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise InputError(f"--scheduler {scheduler}: no dask scheduler answered within {CONNECT_TIMEOUT} ({reason})") from None
         finally:
             if cluster is not None:
                 cluster.close()

@@ -7,34 +7,24 @@ written atomically (temporary file, then rename).
 from __future__ import annotations
 
 import argparse
-import json
+import re
 import sys
+from datetime import date
 from pathlib import Path
 
-from simlib.engine.io import write_atomic, write_text_atomic
+from simlib.engine.io import (check_output_folder, output_folder, to_json, write_csv_atomic, write_json_atomic,
+                              write_text_atomic)
 from simlib.errors import InputError, SimlibError
-
-
-def _read_json(path: str):
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        name = "stdin" if path == "-" else path
-        raise InputError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+from simlib.inputs import bounded_int, read_json, show
+from simlib.parameters.loader import SUPPORTED_YEARS
 
 
 def cmd_household(args) -> int:
     from simlib.engine.household import calculate_household
 
-    data = _read_json(args.file)
+    data = read_json(args.file, "household file")
     result = calculate_household(data, explain=not args.brief)
-    text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    text = to_json(result, args.out or "stdout", indent=2, ensure_ascii=False)
     if args.out:
         write_text_atomic(Path(args.out), text)
     else:
@@ -71,8 +61,9 @@ def _population(args):
 
 def cmd_population_build(args) -> int:
     from simlib.population.build import build_population
-    from simlib.population.store import save_population
+    from simlib.population.store import FILES, save_population
 
+    check_output_folder(Path(args.out), FILES)  # a bad --out is refused before the build, not after it
     pop = build_population(args.year, args.households, args.seed, log=_log)
     save_population(pop, args.out)
     _log(f"wrote {args.out} ({pop.n_households:,} households, {pop.n_persons:,} persons)")
@@ -89,7 +80,7 @@ def cmd_population_validate(args) -> int:
     table = validation_table(sim)
     sys.stdout.write(format_table(table, take_up_statistics(sim)))
     if args.out:
-        write_atomic(Path(args.out), lambda tmp: table.to_csv(tmp, index=False))
+        write_csv_atomic(Path(args.out), table, index=False)
     return 0
 
 
@@ -111,8 +102,10 @@ def cmd_run(args) -> int:
     text = "\n".join(lines) + "\n" + format_table(validation_table(sim), take_up_statistics(sim))
     sys.stdout.write(text)
     out = Path(args.out)
-    write_text_atomic(out / "summary.json", json.dumps(summary, indent=2) + "\n")
-    write_text_atomic(out / "validation.txt", text)
+    summary_text = to_json(summary, f"{out}/summary.json", indent=2)
+    with output_folder(out, {"summary.json", "validation.txt"}) as folder:
+        write_text_atomic(folder / "summary.json", summary_text)
+        write_text_atomic(folder / "validation.txt", text)
     _log(f"wrote {out / 'summary.json'} and {out / 'validation.txt'}")
     _log("next: open the notebook suite with  .venv/bin/jupyter lab notebooks/  (start with 00_index.ipynb)")
     return 0
@@ -169,7 +162,7 @@ def _headline_lines(validation: dict) -> list[str]:
 
 
 def cmd_validate_proposals(args) -> int:
-    from simlib.analysis.validation import POPULATION_SEEDS, render_markdown, validate
+    from simlib.analysis.validation import render_markdown, validate
 
     table = validate(n_households=args.households, seeds=args.seeds, log=_log)
     for r in table.itertuples():
@@ -185,9 +178,19 @@ def _date(text: str):
     from datetime import date
 
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {show(text)}") from None
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise argparse.ArgumentTypeError(f"{value} is outside the allowed range {EARLIEST_DATE} to {LATEST_DATE}")
+    return value
+
+
+def _scheduler(text: str) -> str:
+    """A dask scheduler address: tcp://host:port (or tls://, ws://, wss://, inproc://)."""
+    if not SCHEDULER_ADDRESS.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{show(text)} is not a scheduler address such as tcp://10.0.0.5:8786")
+    return text
 
 
 def cmd_complexity(args) -> int:
@@ -204,15 +207,20 @@ def cmd_complexity(args) -> int:
                          thresholds=load_thresholds(args.thresholds), decision_date=args.decision_date,
                          repayment_seeds=args.repayment_runs, log=_log)
     out = Path(args.out)
-    for key, a in results.items():
-        write_report(a, out / key if len(results) > 1 else out)
-        print(f"{key} ({a.year}): " + ", ".join(f"{r['label']}: {r['rating']}" for r in a.box[:1] + a.box[-1:]))
-    if len(results) > 1:
-        table = overview(results)
-        write_text_atomic(out / "overview.md", "# Uitvoeringstoetsen (indicatief): overzicht\n\n" + md_table(table.reset_index(names="onderdeel")) + "\n")
-        write_atomic(out / "overview.csv", lambda tmp: table.to_csv(tmp))
+    owns = {"report.md", "report.html", "complexity.json", "overview.md", "overview.csv", *results}
+    with output_folder(out, owns) as folder:
+        for key, a in results.items():
+            write_report(a, folder / key if len(results) > 1 else folder)
+            print(f"{key} ({a.year}): " + ", ".join(f"{r['label']}: {r['rating']}" for r in a.box[:1] + a.box[-1:]))
+        if len(results) > 1:
+            table = overview(results)
+            write_text_atomic(folder / "overview.md", "# Uitvoeringstoetsen (indicatief): overzicht\n\n" + md_table(table.reset_index(names="onderdeel")) + "\n")
+            write_csv_atomic(folder / "overview.csv", table)
     _log(f"wrote report.md, report.html and complexity.json for {len(results)} scenario(s) to {out}")
     return 0
+
+
+SWEEP_FILES = {"sweep.csv", "sweep.json"}
 
 
 def cmd_sweep(args) -> int:
@@ -221,24 +229,42 @@ def cmd_sweep(args) -> int:
     from simlib.analysis.sweep import load_grid, run
 
     grid = load_grid(args.grid)
+    out = Path(args.out)
+    check_output_folder(out, SWEEP_FILES)  # a bad --out is refused before the work, not after it
     tasks = grid.tasks()
     where = "this process" if args.serial else (args.scheduler or f"a local cluster of {args.workers or 'all'} workers")
     _log(f"{grid.name}: {len(tasks)} tasks on {where}")
     t0 = time.perf_counter()
     table = run(grid, scheduler=args.scheduler, workers=args.workers, serial=args.serial, progress=not args.quiet)
     seconds = time.perf_counter() - t0
-    out = Path(args.out)
-    write_atomic(out / "sweep.csv", lambda tmp: table.drop(columns=["worker_pid", "worker_loads", "seconds"]).to_csv(tmp, index=False))
     meta = {"grid": grid.path, "grid_sha256": grid.sha256, "name": grid.name, "year": grid.year, "population": grid.population,
             "tasks": len(tasks), "where": where, "seconds": round(seconds, 2),
             "workers": int(table["worker_pid"].nunique()), "population_loads": int(table.groupby("worker_pid")["worker_loads"].max().sum())}
-    write_text_atomic(out / "sweep.json", json.dumps(meta, indent=2) + "\n")
+    with output_folder(out, SWEEP_FILES) as folder:
+        write_csv_atomic(folder / "sweep.csv", table.drop(columns=["worker_pid", "worker_loads", "seconds"]), index=False)
+        write_json_atomic(folder / "sweep.json", meta, indent=2)
     _log(f"wrote {out / 'sweep.csv'} ({len(table)} rows) in {seconds:.1f} s")
     return 0
 
 
+YEAR = bounded_int(SUPPORTED_YEARS[0], SUPPORTED_YEARS[-1])
+MAX_SEEDS = 32  # population seeds of an interval
+MAX_RUNS = 20  # Monte Carlo runs of the year of repayments
+MAX_WORKERS = 256
+MAX_HOUSEHOLDS = 10_000_000  # the whole country is 8.4 million
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+SCHEDULER_ADDRESS = re.compile(r"(tcp|tls|ws|wss|inproc)://[A-Za-z0-9._\-\[\]:]+(:[0-9]{1,5})?")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with every error on one line: the command, the flag and what is allowed (exit code 2)."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="simlib", description="The toeslagen policy simulator.")
+    parser = _Parser(prog="simlib", description="The toeslagen policy simulator.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     h = sub.add_parser("household", help="allowances of one household (JSON file or - for stdin), with the explanation")
@@ -252,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     pa.set_defaults(func=cmd_parameters)
 
     r = sub.add_parser("run", help="the main job: baseline of the default population with the validation table")
-    r.add_argument("--year", type=int, default=None, help="berekeningsjaar (default 2020, the calibration year)")
+    r.add_argument("--year", type=YEAR, default=None, help="berekeningsjaar (default 2020, the calibration year)")
     r.add_argument("--population", help="population directory (default: the bundled one, or a cached build for other years)")
     r.add_argument("--out", default="out/baseline", help="output directory (default out/baseline)")
     r.set_defaults(func=cmd_run)
@@ -262,10 +288,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", required=True, help="output directory (summary.json, tables, report.html)")
     c.add_argument("--baseline", help="baseline scenario (default: current law of the year)")
     c.add_argument("--population", help="population directory (default: the bundled or a cached one for the year)")
-    c.add_argument("--year", type=int, help="berekeningsjaar (default: the scenario's year)")
-    c.add_argument("--seeds", type=int, default=None,
+    c.add_argument("--year", type=YEAR, help="berekeningsjaar (default: the scenario's year)")
+    c.add_argument("--seeds", type=bounded_int(0, MAX_SEEDS), default=None,
                    help="extra population seeds for the interval (default 4, none above 1,000,000 households; 0 = none)")
-    c.add_argument("--repayment-runs", type=int, default=3, help="Monte Carlo runs of the year's events for the repayments (default 3; 0 = skip)")
+    c.add_argument("--repayment-runs", type=bounded_int(0, MAX_RUNS), default=3, help="Monte Carlo runs of the year's events for the repayments (default 3; 0 = skip)")
     c.set_defaults(func=cmd_compare)
 
     cx = sub.add_parser("complexity", help="an indicative uitvoeringstoets of a scenario: summary box and the indicators behind it")
@@ -274,37 +300,37 @@ def build_parser() -> argparse.ArgumentParser:
     cx.add_argument("--out", required=True, help="output directory (report.md, report.html, complexity.json)")
     cx.add_argument("--baseline", help="baseline scenario (default: current law of the year)")
     cx.add_argument("--population", help="population directory (default: the bundled or a cached one for the year)")
-    cx.add_argument("--year", type=int, help="berekeningsjaar (default: the scenario's year)")
+    cx.add_argument("--year", type=YEAR, help="berekeningsjaar (default: the scenario's year)")
     cx.add_argument("--thresholds", help="your own rating thresholds (same layout as simlib/analysis/complexity/thresholds.yaml)")
     cx.add_argument("--decision-date", type=_date, default=None, help="date of the decision, for the earliest start (default today)")
-    cx.add_argument("--repayment-runs", type=int, default=1, help="Monte Carlo runs of the year for the repayments (default 1)")
+    cx.add_argument("--repayment-runs", type=bounded_int(0, MAX_RUNS), default=1, help="Monte Carlo runs of the year for the repayments (default 1)")
     cx.set_defaults(func=cmd_complexity)
 
     sw = sub.add_parser("sweep", help="scenarios x parameter grid x seeds against current law, on a Dask cluster")
     sw.add_argument("grid", help="grid YAML file (see simlib/sweep.py; example in scenarios/sweeps/)")
     sw.add_argument("--out", required=True, help="output directory (sweep.csv, sweep.json)")
-    sw.add_argument("--scheduler", help="address of a dask scheduler (tcp://host:port); default a LocalCluster")
-    sw.add_argument("--workers", type=int, help="workers of the LocalCluster (default: the processor count)")
+    sw.add_argument("--scheduler", type=_scheduler, help="address of a dask scheduler (tcp://host:port); default a LocalCluster")
+    sw.add_argument("--workers", type=bounded_int(1, MAX_WORKERS), help="workers of the LocalCluster (default: the processor count)")
     sw.add_argument("--serial", action="store_true", help="run in this process, without Dask")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
     sw.set_defaults(func=cmd_sweep)
 
     vp = sub.add_parser("validate-proposals", help="the model's figures beside the published estimates (docs/validation.md)")
     vp.add_argument("--out", help="write the Markdown report to this file (e.g. docs/validation.md)")
-    vp.add_argument("--households", type=int, default=None, help="households per population (default: the default population's size)")
-    vp.add_argument("--seeds", type=int, default=5, help="populations (seeds) each figure is computed on (default 5)")
+    vp.add_argument("--households", type=bounded_int(1_000, MAX_HOUSEHOLDS), default=None, help="households per population (default: the default population's size)")
+    vp.add_argument("--seeds", type=bounded_int(1, MAX_SEEDS), default=5, help="populations (seeds) each figure is computed on (default 5)")
     vp.set_defaults(func=cmd_validate_proposals)
 
     po = sub.add_parser("population", help="build or validate a synthetic population")
     psub = po.add_subparsers(dest="population_command", required=True)
     b = psub.add_parser("build", help="generate and calibrate a population")
-    b.add_argument("--year", type=int, default=2020)
-    b.add_argument("--households", type=int, default=100_000, help="number of households in the sample (up to the whole country)")
-    b.add_argument("--seed", type=int, default=20200101)
+    b.add_argument("--year", type=YEAR, default=2020)
+    b.add_argument("--households", type=bounded_int(1, MAX_HOUSEHOLDS), default=100_000, help="number of households in the sample (up to the whole country)")
+    b.add_argument("--seed", type=bounded_int(0, 2**32 - 1), default=20200101)
     b.add_argument("--out", required=True, help="output directory")
     b.set_defaults(func=cmd_population_build)
     v = psub.add_parser("validate", help="the validation table: every target, its source, simulated value and deviation")
-    v.add_argument("--year", type=int, default=None)
+    v.add_argument("--year", type=YEAR, default=None)
     v.add_argument("--population", help="population directory (default: the bundled one)")
     v.add_argument("--out", help="also write the table as CSV")
     v.set_defaults(func=cmd_population_validate)

@@ -4,14 +4,13 @@ it, and JSON. Written atomically."""
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from simlib.analysis.complexity import RATINGS, Assessment
-from simlib.engine.io import write_text_atomic
+from simlib.engine.io import to_json, write_text_atomic
 
 COLORS = {"beperkt": "#1a9850", "middelgroot": "#fdae61", "ingrijpend": "#d73027"}
 INDICATOR_FORMAT = {"system_points": "{:,.0f} points", "fte": "{:,.1f} FTE"}
@@ -215,7 +214,7 @@ def write_report(a: Assessment, out: str | Path) -> list[Path]:
     files = [out / "report.md", out / "report.html", out / "complexity.json"]
     write_text_atomic(files[0], to_markdown(a))
     write_text_atomic(files[1], to_html(a))
-    write_text_atomic(files[2], json.dumps(a.to_dict(), indent=2, default=_json_default, ensure_ascii=False) + "\n")
+    write_text_atomic(files[2], to_json(a.to_dict(), str(files[2]), indent=2, default=_json_default, ensure_ascii=False))
     return files
 
 

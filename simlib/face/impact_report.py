@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from simlib.analysis.impact import Comparison
-from simlib.engine.io import write_atomic, write_text_atomic
+from simlib.engine.io import check_finite_table, output_folder, to_json, write_atomic, write_text_atomic
 from simlib.face import charts
 from simlib.rules import ALLOWANCES
 
@@ -120,8 +120,12 @@ def render_html(c: Comparison) -> str:
 
 def write_comparison(c: Comparison, out: str | Path) -> None:
     """Write summary.json, the CSV tables and report.html to ``out``."""
-    out = Path(out)
-    write_text_atomic(out / "summary.json", json.dumps(c.summary, indent=2, ensure_ascii=False, default=float) + "\n")
+    owns = {"summary.json", "report.html", *(f"{name}.csv" for name in c.tables)}
+    summary = to_json(c.summary, f"{out}/summary.json", indent=2, ensure_ascii=False, default=float)
     for name, table in c.tables.items():
-        write_atomic(out / f"{name}.csv", lambda tmp, t=table: t.to_csv(tmp, index=False))
-    write_text_atomic(out / "report.html", render_html(c))
+        check_finite_table(table, f"{out}/{name}.csv")
+    with output_folder(out, owns) as folder:
+        write_text_atomic(folder / "summary.json", summary)
+        for name, table in c.tables.items():
+            write_atomic(folder / f"{name}.csv", lambda tmp, t=table: t.to_csv(tmp, index=False))
+        write_text_atomic(folder / "report.html", render_html(c))

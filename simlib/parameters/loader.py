@@ -67,17 +67,19 @@ NUMERIC_UNITS = {
 }
 
 
+MAX_AMOUNT = 1e12  # a trillion euros: far above any threshold a scenario may raise to switch a test off, and small
+# enough that every sum over the whole country stays finite
 DEFAULT_RANGES = {
     "percent": (0, 100),
-    "euro": (0, math.inf),
-    "euro_per_year": (0, math.inf),
-    "euro_per_month": (0, math.inf),
-    "euro_per_hour": (0, math.inf),
+    "euro": (0, MAX_AMOUNT),
+    "euro_per_year": (0, MAX_AMOUNT),
+    "euro_per_month": (0, MAX_AMOUNT),
+    "euro_per_hour": (0, MAX_AMOUNT),
     "hours_per_month": (0, 744),
     "months": (0, 1800),
     "years": (0, 150),
-    "count": (0, math.inf),
-}
+    "count": (0, 1e9),
+}  # a 'factor' has no default: each states its own range
 
 
 class _Entry(BaseModel):
@@ -155,6 +157,18 @@ class Parameter:
         return max(applicable, key=lambda e: e.year)
 
 
+MAX_TABLE_ROWS = 1_000
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value for a one-line message: its repr, cut to ``limit`` characters."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a value whose repr fails (e.g. an integer of 5,000 digits)
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _check_value(param: Parameter | _Param, value: Any, where: str) -> Any:
     """Check a value against the parameter's unit; return it normalised. Raise ParameterError naming ``where``."""
     unit = param.unit
@@ -164,32 +178,39 @@ def _check_value(param: Parameter | _Param, value: Any, where: str) -> Any:
         raise ParameterError(f"{where}: value is null, but this parameter is not nullable")
     if unit in NUMERIC_UNITS:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ParameterError(f"{where}: expected a number ({unit}), got {value!r}")
-        low, high = param.range or DEFAULT_RANGES.get(unit, (-math.inf, math.inf))
+            raise ParameterError(f"{where}: expected a number ({unit}, finite), got {_short(value)}")
+        low, high = param.range or DEFAULT_RANGES[unit]
         if not low <= value <= high:
-            raise ParameterError(f"{where}: {value!r} is outside the allowed range {low:g} to {high:g} ({unit})")
+            raise ParameterError(f"{where}: {_short(value)} is outside the allowed range {low:g} to {high:g} ({unit})")
         return value
     if unit == "boolean":
         if not isinstance(value, bool):
-            raise ParameterError(f"{where}: expected true or false, got {value!r}")
+            raise ParameterError(f"{where}: expected true or false, got {_short(value)}")
         return value
     if unit == "choice":
         choices = tuple(param.choices or ())
         if value not in choices:
-            raise ParameterError(f"{where}: {value!r} is not one of {', '.join(map(repr, choices))}")
+            raise ParameterError(f"{where}: {_short(value)} is not one of {', '.join(map(repr, choices))}")
         return value
     if unit == "table":
         columns = param.columns or ()
         ncol = len(columns)
         if not isinstance(value, list) or not value:
             raise ParameterError(f"{where}: expected a non-empty list of rows, got {type(value).__name__}")
+        if len(value) > MAX_TABLE_ROWS:
+            raise ParameterError(f"{where}: {len(value):,} rows; at most {MAX_TABLE_ROWS:,}")
         for i, row in enumerate(value):
             if (
                 not isinstance(row, list)
                 or len(row) != ncol
                 or any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in row)
             ):
-                raise ParameterError(f"{where}: row {i + 1} must be a list of {ncol} numbers, got {row!r}")
+                raise ParameterError(f"{where}: row {i + 1} must be a list of {ncol} numbers, got {_short(row)}")
+            for col, x in zip(columns, row):
+                name, col_unit = (col.name, col.unit) if isinstance(col, _Column) else col
+                low, high = DEFAULT_RANGES[col_unit]
+                if not math.isfinite(x) or not low <= x <= high:
+                    raise ParameterError(f"{where}: row {i + 1}, {name}: {x!r} is outside the allowed range {low:g} to {high:g} ({col_unit})")
         first = [row[0] for row in value]
         if any(b <= a for a, b in zip(first, first[1:])):
             raise ParameterError(f"{where}: the first column must be strictly increasing")

@@ -28,15 +28,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simlib.errors import InputError, ParameterError, did_you_mean
+from simlib.inputs import read_yaml
+from simlib.inputs import show as _show
 from simlib.parameters.loader import SUPPORTED_YEARS, ParameterSet, check_override, load_parameters, parameter_tree
 from simlib.rules import ALLOWANCES
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = ROOT / "scenarios"
+MAX_STACK = 8  # scenarios stacked on each other (the deepest shipped stack has 2)
 
 # Named rule variants: each is a set of parameter values (paths of the parameter files).
 VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
@@ -209,30 +211,13 @@ def _check_value(path: str, value: Any, where: str) -> Any:
         raise InputError(str(exc)) from None
 
 
-def _show(path) -> str:
-    """A path for a one-line message (control characters escaped)."""
-    text = str(path)
-    return text if text.isprintable() else repr(text)
-
-
 def _read(path: Path, seen: tuple) -> tuple[_ScenarioFile, bytes]:
     where = _show(path)
     if path.resolve() in seen:
         raise InputError(f"{where}: stack: the scenario stacks on itself")
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{where}: scenario file not found") from None
-    except OSError as exc:
-        raise InputError(f"{where}: cannot read ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(f"{where}: not a text file (UTF-8 expected)") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise InputError(f"{where}: not valid YAML{at}") from None
+    if len(seen) >= MAX_STACK:
+        raise InputError(f"{where}: stack: scenarios stacked more than {MAX_STACK} deep")
+    data, raw = read_yaml(path, "scenario file")
     if not isinstance(data, dict):
         raise InputError(f"{where}: expected a mapping with name, description and changes, got {type(data).__name__}")
     try:

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from simlib.engine.io import write_atomic, write_text_atomic
+from simlib.engine.io import output_folder, write_text_atomic
 from simlib.engine.memory import for_population, release_freed_memory
 from simlib.engine.model import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, RELATION_COLUMNS, Population
 from simlib.engine.threads import parallel_map
@@ -24,6 +24,7 @@ from simlib.errors import InputError
 
 REFERENCES = ("spouse", "cohabitant", "pension_partner", "partner_last_year", "parent1", "parent2")
 FORMAT_VERSION = 1
+FILES = {"persons.parquet", "households.parquet", "relations.parquet", "meta.json"}
 COLUMNS_PER_READ = 6  # columns read from parquet together: parallel enough, and a low peak of memory
 
 
@@ -36,7 +37,7 @@ def _sha256(path: Path) -> str:
 
 
 def save_population(pop: Population, directory: str | Path) -> None:
-    """Write the population to ``directory`` (created if needed); each file is replaced atomically."""
+    """Write the population to ``directory``: whole, or not at all (the previous folder stays as it was)."""
     directory = Path(directory)
     release_freed_memory()  # Arrow's buffers come from its own pool: the heap's free memory would only add to the peak
     P = dict(pop.persons)
@@ -52,17 +53,19 @@ def save_population(pop: Population, directory: str | Path) -> None:
     meta = dict(pop.meta)
     meta.update({"format_version": FORMAT_VERSION, "year": pop.year, "tables": {}})
 
-    def write(name: str) -> dict:
+    def write(folder: Path, name: str) -> dict:
         table = pa.table({k: pa.array(v) for k, v in tables[name].items()})
-        path = directory / f"{name}.parquet"
-        write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="zstd", use_dictionary=_few_values(table)))
+        path = folder / f"{name}.parquet"
+        pq.write_table(table, path, compression="zstd", use_dictionary=_few_values(table))
         return {"rows": table.num_rows, "sha256": _sha256(path)}
 
-    # the persons on one thread, the households and relations on another (pyarrow releases the interpreter lock)
-    groups = (("persons",), ("households", "relations"))
-    for names, infos in zip(groups, parallel_map(lambda names: [write(name) for name in names], groups)):
-        meta["tables"].update(zip(names, infos))
-    write_text_atomic(directory / "meta.json", json.dumps(meta, indent=2, sort_keys=True, default=_json_default) + "\n")
+    # written into a new folder beside the target and moved into place whole (engine.io.output_folder)
+    with output_folder(directory, FILES) as folder:
+        # the persons on one thread, the households and relations on another (pyarrow releases the interpreter lock)
+        groups = (("persons",), ("households", "relations"))
+        for names, infos in zip(groups, parallel_map(lambda names: [write(folder, name) for name in names], groups)):
+            meta["tables"].update(zip(names, infos))
+        write_text_atomic(folder / "meta.json", json.dumps(meta, indent=2, sort_keys=True, default=_json_default) + "\n")
 
 
 def _few_values(table: pa.Table) -> list[str]:

@@ -22,6 +22,7 @@ import yaml
 
 from simlib.analysis.complexity import indicators as ind
 from simlib.errors import InputError
+from simlib.inputs import read_yaml, show
 
 RATINGS = ("beperkt", "middelgroot", "ingrijpend")
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.yaml"
@@ -37,13 +38,8 @@ def load_thresholds(path: str | Path | None = None) -> dict:
     """The rating thresholds: the shipped file, or the author's own (same layout), checked."""
     if path is None:
         return copy.deepcopy(_default_thresholds())
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: thresholds file not found") from None
-    except yaml.YAMLError:
-        raise InputError(f"{path}: not valid YAML") from None
+    data, _ = read_yaml(path, "thresholds file")
+    path = show(path)
     base = _default_thresholds()
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a mapping like {THRESHOLDS.name}")

@@ -19,13 +19,14 @@ from simlib.engine.model import PROFILES, Population
 from simlib.engine.simulate import Simulation, simulate, structure
 from simlib.engine.takeup import probability
 from simlib.parameters import ParameterSet, load_parameters
+from simlib.parameters.loader import MAX_AMOUNT
 from simlib.parameters.scenario import VARIANTS, Scenario
 from simlib.rules import ALLOWANCES, ASSET_TESTED
 from simlib.rules.awir import boven_vermogensgrens, vermogensgrens
 from simlib.rules.partner import GEEN_STEL, OPVANG_3A
 
 HERE = Path(__file__).resolve().parent
-UNCUT = {**{f"awir.vermogensgrens.{a}.{k}": 1e15 for a in ASSET_TESTED for k in ("alleenstaande", "partners")},
+UNCUT = {**{f"awir.vermogensgrens.{a}.{k}": MAX_AMOUNT for a in ASSET_TESTED for k in ("alleenstaande", "partners")},
          "huurtoeslag.maximale_huurgrens.werking": "geen"}
 
 

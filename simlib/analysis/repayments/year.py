@@ -30,6 +30,7 @@ from simlib.engine.simulate import simulate
 from simlib.engine.structure import household_blocks
 from simlib.engine.threads import parallel_map
 from simlib.parameters import ParameterSet, load_parameters
+from simlib.parameters.loader import MAX_AMOUNT
 from simlib.population.generate import uprating
 from simlib.population.statistics import income_deciles, standardised_income
 from simlib.rules import ALLOWANCES, ASSET_TESTED
@@ -95,7 +96,7 @@ def _runs(pop: Population, params: ParameterSet, take_up: dict | None, ev: Event
     """The four runs of the rules the year needs: the advance (on the income estimate, after take-up, no asset test),
     the award on the real situation and its asset tests, and for the households with a change both again. Each
     run's other results are dropped at once (the whole country: 0.6 GB a run)."""
-    adv_params = load_parameters(params.year, {**dict(params.overrides), **{k: 1e15 for k in ASSET_PATHS}})
+    adv_params = load_parameters(params.year, {**dict(params.overrides), **{k: MAX_AMOUNT for k in ASSET_PATHS}})
     est_pop, changed, b_pop, b_est_pop = _situations(pop, ev)
     advance = simulate(est_pop, adv_params, take_up=take_up).received
     a_true = simulate(pop, params, take_up={})
