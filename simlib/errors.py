@@ -28,3 +28,15 @@ def did_you_mean(name: str, options: Iterable[str]) -> str:
     if not close:
         return ""
     return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
+
+
+def short_repr(value, limit: int = 60) -> str:
+    """A value for a one-line message: its repr cut to ``limit`` characters (also for an integer of 5,000 digits,
+    whose repr Python refuses)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"<a number of about {int(value.bit_length() * 0.30103):,} digits>"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - any value whose repr fails
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -20,6 +20,7 @@ import codecs
 import json
 import math
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -152,6 +153,13 @@ class _BoundedLoader(yaml.SafeLoader):
                     raise _Refused(f"line {line}: duplicate key {key!r} (first on line {seen[key]})")
                 seen[key] = line
         return super().construct_mapping(node, deep=deep)
+
+
+# YAML 1.1 (PyYAML) reads 1e12 or 5e-05 as text; YAML 1.2 and every person read them as numbers. The loader gets its
+# own copy of the resolvers (add_implicit_resolver would append to lists shared with yaml.SafeLoader).
+_BoundedLoader.yaml_implicit_resolvers = {k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_BoundedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"), list("-+0123456789"))
 
 
 def _check_expansion(root) -> None:

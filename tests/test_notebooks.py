@@ -44,3 +44,18 @@ def test_notebook_runs(name, tmp_path):
     assert not errors
     if name != "05_what_if":  # the panel exports on a button
         assert any((tmp_path / "exports").iterdir()), "the notebook exported nothing"
+    assert_exported_html_shows_every_figure(nb, name)
+
+
+def assert_exported_html_shows_every_figure(nb: dict, name: str) -> None:
+    """The executed notebook converted to HTML (nbconvert, as a briefing is sent) draws every plotly figure: each
+    figure output also carries HTML, and plotly.js is in the page (no network needed)."""
+    nbconvert = pytest.importorskip("nbconvert")
+    import nbformat
+
+    figures = sum("application/vnd.plotly.v1+json" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
+    html, _ = nbconvert.HTMLExporter(template_name="lab").from_notebook_node(nbformat.reads(json.dumps(nb), as_version=4))
+    drawn = html.count('class="plotly-graph-div"')
+    assert drawn == figures, f"{name}: {figures} figures in the notebook, {drawn} drawn in its HTML export"
+    if figures:
+        assert "plotly.js v" in html or "Plotly=" in html or "window.Plotly" in html, f"{name}: plotly.js is not in the HTML export"

@@ -197,3 +197,42 @@ def test_a_year_built_with_the_cached_calibration_equals_one_built_from_scratch(
     save_population(second, tmp_path / "b")
     for f in ("persons.parquet", "households.parquet", "meta.json"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+
+
+def test_the_cache_key_follows_the_code_and_data_a_build_reads(tmp_path, monkeypatch):
+    import shutil
+
+    import simlib.population.build as B
+
+    shutil.copytree(B.PACKAGE, tmp_path / "simlib", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(B.DATA / "targets", tmp_path / "data" / "targets")
+    monkeypatch.setattr(B, "PACKAGE", tmp_path / "simlib")
+    monkeypatch.setattr(B, "DATA", tmp_path / "data")
+    B.build_digest.cache_clear()
+    try:
+        def digest() -> str:
+            B.build_digest.cache_clear()
+            return B.build_digest()
+
+        before = digest()
+        table = tmp_path / "simlib" / "parameters" / "kinderopvangtoeslag.yaml"
+        text = table.read_text(encoding="utf-8")
+        table.write_text(text.replace("[0, 96, 96]", "[0, 95, 96]", 1), encoding="utf-8")
+        assert digest() != before  # a changed parameter builds anew, not from a stale cache
+        table.write_text(text, encoding="utf-8")
+        assert digest() == before
+        (tmp_path / "simlib" / "face" / "cli.py").write_text("# the face is not read by a build\n", encoding="utf-8")
+        assert digest() == before  # a change in the CLI keeps the caches
+    finally:
+        B.build_digest.cache_clear()
+
+
+def test_the_bundled_population_is_what_the_code_builds(tmp_path):
+    """data/synthetic/default must be rebuilt when the code or data change (the README's command)."""
+    import simlib.population.build as B
+
+    save_population(B.build_population(2020, B.DEFAULT_HOUSEHOLDS, B.DEFAULT_SEED), tmp_path / "now")
+    for f in ("persons.parquet", "households.parquet", "relations.parquet", "meta.json"):
+        assert (tmp_path / "now" / f).read_bytes() == (B.DEFAULT_DIR / f).read_bytes(), (
+            f"{f}: rebuild the bundled population: simlib population build --year 2020 --households 100000 "
+            "--seed 20200101 --out data/synthetic/default")

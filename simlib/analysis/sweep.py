@@ -25,7 +25,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
@@ -41,15 +41,15 @@ CONNECT_TIMEOUT = "15s"  # waiting for a dask scheduler given by its address
 
 
 class _GridFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    year: int
-    population: str = "default"
+    description: str = Field(default="", max_length=10_000)
+    year: int = Field(ge=SUPPORTED_YEARS[0], le=SUPPORTED_YEARS[-1])
+    population: str = Field(default="default", min_length=1, max_length=4096)
     households: int | None = Field(default=None, ge=1000, le=10_000_000)  # size of the default population
-    scenarios: list[str] = Field(default_factory=lambda: [CURRENT_LAW], min_length=1)
-    grid: dict[str, list[Any]] = Field(default_factory=dict)
-    seeds: list[int] = Field(default_factory=list)
+    scenarios: list[str] = Field(default_factory=lambda: [CURRENT_LAW], min_length=1, max_length=1000)
+    grid: dict[str, list[Any]] = Field(default_factory=dict, max_length=50)
+    seeds: list[Annotated[int, Field(ge=0, le=2**32 - 1)]] = Field(default_factory=list, max_length=1000)
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,26 @@ one-household :class:`~simlib.engine.model.Population` (or many copies of it, fo
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from simlib.engine.model import CARE_TYPE_CODES, REFERENCES, Population
-from simlib.errors import InputError, did_you_mean
+from simlib.errors import InputError, did_you_mean, short_repr
 from simlib.parameters import load_parameters
 from simlib.rules.partner import RELATIVE_KINDS
 
-_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+def _whole(v: Any) -> Any:
+    """A whole number written as 30.0 is 30; true, "30" and 30.5 stay what they are and are refused."""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e6:
+        return int(v)
+    return v
+
+
+Whole = Annotated[int, BeforeValidator(_whole)]
+
+_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)  # no true for a number, no "35" for 35
 
 
 class Childcare(BaseModel):
@@ -31,16 +40,16 @@ class Childcare(BaseModel):
 class PersonInput(BaseModel):
     model_config = _STRICT
     id: str = Field(min_length=1, max_length=64)
-    age: int = Field(ge=0, le=120)
-    birth_month: int | None = Field(default=None, ge=1, le=12)
+    age: Whole = Field(ge=0, le=120)
+    birth_month: Whole | None = Field(default=None, ge=1, le=12)
     income: float = Field(default=0.0, ge=-1e9, le=1e9)
     assets: float = Field(default=0.0, ge=-1e10, le=1e10)
-    spouse: str | None = None
-    cohabitant: str | None = None
-    pension_partner: str | None = None
-    partner_last_year: str | None = None
-    parents: list[str] = Field(default_factory=list, max_length=2)
-    relatives: dict[str, Literal[tuple(RELATIVE_KINDS)]] = Field(default_factory=dict)  # type: ignore[valid-type]
+    spouse: str | None = Field(default=None, max_length=64)
+    cohabitant: str | None = Field(default=None, max_length=64)
+    pension_partner: str | None = Field(default=None, max_length=64)
+    partner_last_year: str | None = Field(default=None, max_length=64)
+    parents: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=2)
+    relatives: dict[Annotated[str, Field(max_length=64)], Literal[tuple(RELATIVE_KINDS)]] = Field(default_factory=dict, max_length=40)  # type: ignore[valid-type]
     childcare: Childcare | None = None
     works: bool = True
     hours_worked_per_month: float | None = Field(default=None, ge=0, le=744)
@@ -82,7 +91,7 @@ class RentInput(BaseModel):
 
 class HouseholdInput(BaseModel):
     model_config = _STRICT
-    year: int
+    year: Whole
     persons: list[PersonInput] = Field(min_length=1, max_length=40)
     rent: RentInput | None = None
 
@@ -102,7 +111,7 @@ def _format_validation_error(exc: ValidationError) -> str:
     elif err["type"] == "missing":
         msg = "required field is missing"
     elif "input" in err and not isinstance(err["input"], (dict, list)):
-        msg = f"{msg} (got {err['input']!r})"
+        msg = f"{msg} (got {short_repr(err['input'])})"
     return f"{loc}: {msg}" if loc else msg
 
 
@@ -124,7 +133,7 @@ def parse_household(data: Any) -> HouseholdInput:
         if value is None:
             return
         if value not in index:
-            raise InputError(f"persons[{i}].{field}: {value!r} is not the id of a person in this household{did_you_mean(value, ids)}")
+            raise InputError(f"persons[{i}].{field}: {short_repr(value)} is not the id of a person in this household{did_you_mean(value, ids)}")
         if value == ids[i]:
             raise InputError(f"persons[{i}].{field}: a person cannot refer to themselves")
 
@@ -152,10 +161,20 @@ def parse_household(data: Any) -> HouseholdInput:
                 raise InputError(f"persons[{i}].lives_elsewhere: only a spouse of someone in the household can live elsewhere")
             if p.age < 18:
                 raise InputError(f"persons[{i}].lives_elsewhere: a person living elsewhere must be 18 or older")
+        for par in p.parents:
+            parent = hh.persons[index[par]]
+            if parent.age <= p.age:
+                raise InputError(f"persons[{i}].parents: {par!r} (age {parent.age}) is not older than {p.id!r} "
+                                 f"(age {p.age}); a parent must be older than the child")
+            if par in (p.spouse, p.cohabitant, p.pension_partner) or p.id in (parent.spouse, parent.cohabitant, parent.pension_partner):
+                raise InputError(f"persons[{i}].parents: {par!r} cannot be both a parent and the partner of {p.id!r}")
         if p.age < 18 and not p.lives_elsewhere:
             here = [par for par in p.parents if not hh.persons[index[par]].lives_elsewhere]
             if not here:
                 raise InputError(f"persons[{i}].parents: a child under 18 needs a parent in the household (Awir art. 4)")
+        if p.tenant and p.age < 18:
+            raise InputError(f"persons[{i}].tenant: {p.id!r} is {p.age}; a child living with a parent cannot be the "
+                             "tenant (huurtoeslag from 18, Wht art. 8): mark the parent")
         if p.childcare is not None:
             limit = int(load_parameters(hh.year).kinderopvangtoeslag.maximumleeftijd_kind)
             if p.age > limit:

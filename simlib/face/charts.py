@@ -13,6 +13,21 @@ from simlib.analysis.impact import BUCKETS  # one definition of the gain/loss bu
 from simlib.face.labels import t
 from simlib.rules import ALLOWANCES
 
+def _renderer_for_exported_notebooks() -> None:
+    """In a notebook plotly's default renderer emits only its own mimetype: JupyterLab draws it, but a notebook
+    exported to HTML (nbconvert, the usual way to send a briefing) shows nothing. Add the 'notebook' renderer, which
+    also emits HTML with plotly.js embedded once per notebook (so the exported file works offline)."""
+    import sys
+
+    if "ipykernel" in sys.modules:
+        import plotly.io as pio
+
+        if "notebook" not in pio.renderers.default.split("+"):
+            pio.renderers.default = "plotly_mimetype+notebook"
+
+
+_renderer_for_exported_notebooks()
+
 BUCKET_COLORS = {"loss > 5%": "#b2182b", "loss ≤ 5%": "#ef8a62", "no change": "#d9d9d9", "gain ≤ 5%": "#67a9cf", "gain > 5%": "#2166ac"}
 COLOR = {"zorgtoeslag": "#1b9e77", "huurtoeslag": "#d95f02", "kindgebonden_budget": "#7570b3", "kinderopvangtoeslag": "#e7298a", "totaal": "#333333"}
 

@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from simlib.errors import ParameterError, did_you_mean
+from simlib.errors import InputError, ParameterError, did_you_mean, short_repr
+from simlib.inputs import read_yaml
 
 PARAMETER_DIR = Path(__file__).parent
 FILES = ("awir", "zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag")
@@ -160,15 +160,6 @@ class Parameter:
 MAX_TABLE_ROWS = 1_000
 
 
-def _short(value: Any, limit: int = 60) -> str:
-    """A value for a one-line message: its repr, cut to ``limit`` characters."""
-    try:
-        text = repr(value)
-    except Exception:  # noqa: BLE001 - a value whose repr fails (e.g. an integer of 5,000 digits)
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _check_value(param: Parameter | _Param, value: Any, where: str) -> Any:
     """Check a value against the parameter's unit; return it normalised. Raise ParameterError naming ``where``."""
     unit = param.unit
@@ -178,19 +169,19 @@ def _check_value(param: Parameter | _Param, value: Any, where: str) -> Any:
         raise ParameterError(f"{where}: value is null, but this parameter is not nullable")
     if unit in NUMERIC_UNITS:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ParameterError(f"{where}: expected a number ({unit}, finite), got {_short(value)}")
+            raise ParameterError(f"{where}: expected a number ({unit}, finite), got {short_repr(value)}")
         low, high = param.range or DEFAULT_RANGES[unit]
         if not low <= value <= high:
-            raise ParameterError(f"{where}: {_short(value)} is outside the allowed range {low:g} to {high:g} ({unit})")
+            raise ParameterError(f"{where}: {short_repr(value)} is outside the allowed range {low:g} to {high:g} ({unit})")
         return value
     if unit == "boolean":
         if not isinstance(value, bool):
-            raise ParameterError(f"{where}: expected true or false, got {_short(value)}")
+            raise ParameterError(f"{where}: expected true or false, got {short_repr(value)}")
         return value
     if unit == "choice":
         choices = tuple(param.choices or ())
         if value not in choices:
-            raise ParameterError(f"{where}: {_short(value)} is not one of {', '.join(map(repr, choices))}")
+            raise ParameterError(f"{where}: {short_repr(value)} is not one of {', '.join(map(repr, choices))}")
         return value
     if unit == "table":
         columns = param.columns or ()
@@ -205,7 +196,7 @@ def _check_value(param: Parameter | _Param, value: Any, where: str) -> Any:
                 or len(row) != ncol
                 or any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in row)
             ):
-                raise ParameterError(f"{where}: row {i + 1} must be a list of {ncol} numbers, got {_short(row)}")
+                raise ParameterError(f"{where}: row {i + 1} must be a list of {ncol} numbers, got {short_repr(row)}")
             for col, x in zip(columns, row):
                 name, col_unit = (col.name, col.unit) if isinstance(col, _Column) else col
                 low, high = DEFAULT_RANGES[col_unit]
@@ -265,12 +256,9 @@ def read_parameter_file(path: Path) -> dict[str, Parameter]:
     """Read and validate one parameter file; keys are dotted paths starting with the file's stem."""
     name = path.name
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise ParameterError(f"{name}: parameter file not found at {path}") from None
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{name}: not valid YAML: {exc}") from None
+        data, _ = read_yaml(path, "parameter file")  # duplicate keys, encodings and sizes checked as for a scenario
+    except InputError as exc:
+        raise ParameterError(str(exc)) from None
     if not isinstance(data, dict) or "description" not in data:
         raise ParameterError(f"{name}: expected a mapping with a description at the top")
     out: dict[str, Parameter] = {}

@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from simlib.errors import InputError, ParameterError, did_you_mean
+from simlib.errors import InputError, ParameterError, did_you_mean, short_repr
 from simlib.inputs import read_yaml
 from simlib.inputs import show as _show
 from simlib.parameters.loader import SUPPORTED_YEARS, ParameterSet, check_override, load_parameters, parameter_tree
@@ -62,7 +62,7 @@ VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
         "geleidelijke_afbouw": {"awir.vermogensgrens.afbouw": 10},
     },
 }
-_STRICT = ConfigDict(extra="forbid")
+_STRICT = ConfigDict(extra="forbid", strict=True)  # no true for a number, no "2024" for 2024
 
 
 class _Reference(BaseModel):
@@ -89,24 +89,24 @@ class _Repayments(BaseModel):
 
 class _Behaviour(BaseModel):
     model_config = _STRICT
-    take_up: dict[str, _TakeUp] = Field(default_factory=dict)
+    take_up: dict[str, _TakeUp] = Field(default_factory=dict, max_length=10)
     repayments: _Repayments | None = None
 
 
 class _Changes(BaseModel):
     model_config = _STRICT
-    parameters: dict[str, Any] = Field(default_factory=dict)
-    variants: dict[str, str] = Field(default_factory=dict)
+    parameters: dict[str, Any] = Field(default_factory=dict, max_length=500)
+    variants: dict[str, str] = Field(default_factory=dict, max_length=50)
     behaviour: _Behaviour = Field(default_factory=_Behaviour)
 
 
 class _ScenarioFile(BaseModel):
     model_config = _STRICT
     name: str = Field(min_length=1, max_length=200)
-    description: str = Field(min_length=1)
-    signal: str | None = None
+    description: str = Field(min_length=1, max_length=100_000)
+    signal: str | None = Field(default=None, max_length=10_000)
     year: int | None = None
-    stack: list[str] = Field(default_factory=list)
+    stack: list[str] = Field(default_factory=list, max_length=MAX_STACK)
     changes: _Changes = Field(default_factory=_Changes)
 
 
@@ -144,9 +144,10 @@ class Scenario:
                 if v is None:
                     raise InputError(f"scenario {self.name!r}: {path}: {ref} has no value in {year}")
                 value = v * value.get("factor", 1.0)
-                if isinstance(value, float) and float(value).is_integer():
+                if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
                     value = int(value)
-            resolved[path] = check_override(path, value, f"scenario {self.name!r} ({year})")
+            where = f"{_show(self.files[-1]['path'])}: changes.parameters" if self.files else f"scenario {self.name!r}"
+            resolved[path] = check_override(path, value, f"{where} ({year})")
         return resolved
 
     def take_up(self, base: dict | None) -> dict | None:
@@ -184,7 +185,7 @@ def _format(exc: ValidationError, where: str) -> str:
     elif err["type"] == "missing":
         msg = "required key is missing"
     elif "input" in err and not isinstance(err["input"], (dict, list)):
-        msg = f"{msg} (got {err['input']!r})"
+        msg = f"{msg} (got {short_repr(err['input'])})"
     return f"{where}: {loc}: {msg}"
 
 

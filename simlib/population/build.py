@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -25,6 +27,26 @@ CACHE_DIR = DATA / "cache"
 DEFAULT_SEED = 20200101
 DEFAULT_HOUSEHOLDS = 100_000
 GENERATOR_VERSION = 9
+PACKAGE = Path(__file__).resolve().parents[1]
+BUILD_INPUTS = ("errors.py", "inputs.py", "rules", "parameters", "engine", "population")  # what a build reads
+
+
+@functools.cache
+def build_digest() -> str:
+    """A digest of everything a build reads: the code of the layers it runs (rules, parameters, engine, population),
+    the parameter files, the generator's assumptions and the targets. A cached population or calibration is only
+    reused while it is the same; a changed parameter (say the 2020 childcare table, which moves the calibration of
+    every year) builds anew."""
+    files = []
+    for name in BUILD_INPUTS:
+        path = PACKAGE / name
+        files += sorted(path.rglob("*.py")) + sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+    files += sorted((DATA / "targets").glob("targets_*.yaml")) + [DATA / "targets" / "uprating.yaml"]
+    h = hashlib.sha256(str(GENERATOR_VERSION).encode())
+    for f in files:
+        h.update(f.relative_to(PACKAGE.parent if f.is_relative_to(PACKAGE) else DATA.parent).as_posix().encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:12]
 
 
 @functools.cache
@@ -151,12 +173,20 @@ def build_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, s
 
 
 def _calibration_path(n_households: int, seed: int) -> Path:
-    return CACHE_DIR / f"calibration_{CALIBRATION_YEAR}_{int(n_households)}_{seed}_v{GENERATOR_VERSION}"
+    return CACHE_DIR / f"calibration_{CALIBRATION_YEAR}_{int(n_households)}_{seed}_{build_digest()}"
+
+
+def _prune_cache(prefix: str) -> None:
+    """Remove the cached builds of ``prefix`` made by other code or data (they can never be reused)."""
+    for p in CACHE_DIR.glob(f"{prefix}*"):
+        if p.is_dir() and not p.name.endswith(build_digest()):
+            shutil.rmtree(p, ignore_errors=True)
 
 
 def _save_calibration(weights: np.ndarray, meta: dict, seed: int) -> None:
     """Keep the calibration year's weights (and its meta) for the builds of other years of the same size and seed."""
     path = _calibration_path(len(weights), seed)
+    _prune_cache(f"calibration_{CALIBRATION_YEAR}_{len(weights)}_{seed}_")
     try:
         write_atomic(path / "weights.npy", lambda tmp: np.save(open(tmp, "wb"), weights))
         write_text_atomic(path / "meta.json", json.dumps({k: v for k, v in meta.items() if k != "year"}, sort_keys=True))
@@ -182,10 +212,11 @@ def cached_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, 
     """The default population (bundled for 2020) or a built one from the cache (data/cache), building if needed."""
     if year == 2020 and n_households == DEFAULT_HOUSEHOLDS and seed == DEFAULT_SEED and (DEFAULT_DIR / "meta.json").exists():
         return load_population(DEFAULT_DIR)
-    path = CACHE_DIR / f"population_{year}_{n_households}_{seed}_v{GENERATOR_VERSION}"
+    path = CACHE_DIR / f"population_{year}_{n_households}_{seed}_{build_digest()}"
     if (path / "meta.json").exists():
         return load_population(path)
     pop = build_population(year, n_households, seed, log=log)
+    _prune_cache(f"population_{year}_{n_households}_{seed}_")
     save_population(pop, path)
     pop.meta["path"] = str(path)  # as when it is loaded from the cache
     return pop.freeze()
