@@ -385,6 +385,9 @@ def bad_scenario_texts(draw) -> str | bytes:
     if kind == "structure":
         return draw(st.sampled_from(["", "- a\n- b\n", "just text\n", "name: x\n", "name: [1]\ndescription: d\n",
                                      SCENARIO_HEAD + "changes: 5\n", SCENARIO_HEAD + "stack: [x.yaml]\n",
+                                     SCENARIO_HEAD + "stack: [/dev/zero]\n", SCENARIO_HEAD + "stack: [/tmp]\n",
+                                     SCENARIO_HEAD + "stack: [s.yaml]\n", SCENARIO_HEAD + "stack: ['']\n",
+                                     SCENARIO_HEAD + "stack: [" + ", ".join(["x.yaml"] * 9) + "]\n",
                                      SCENARIO_HEAD + "changes:\n  parameters: [1, 2]\n", SCENARIO_HEAD + "extra: 1\n",
                                      "name: x\ndescription: d\nchanges: {parameters: {? [a, b] : 1}}\n",
                                      SCENARIO_HEAD + "changes:\n  parameters:\n    zorgtoeslag.standaardpremie: !!python/object:os.system ls\n"]))
