@@ -118,3 +118,20 @@ def test_broken_yaml_is_reported(param_dir):
 def test_docs_parameters_md_is_generated_from_the_yaml():
     committed = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
     assert committed == render_markdown(), "run: simlib parameters --out docs/parameters.md"
+
+
+def test_every_numeric_parameter_has_a_bounded_domain():
+    """Issue 21: every amount, percentage, factor and table column has a finite range, so no scenario can make an
+    amount infinite or NaN; a rounding unit cannot be zero."""
+    import math
+
+    from simlib.parameters.loader import DEFAULT_RANGES, NUMERIC_UNITS, parameter_tree
+
+    for path, p in parameter_tree().items():
+        if p.unit in NUMERIC_UNITS:
+            low, high = p.range or DEFAULT_RANGES[p.unit]
+            assert math.isfinite(low) and math.isfinite(high) and low <= high, path
+        if p.unit == "table":
+            for name, unit in p.columns:
+                assert all(map(math.isfinite, DEFAULT_RANGES[unit])), (path, name)
+    assert parameter_tree()["awir.afronding_tegemoetkoming"].range[0] > 0
