@@ -13,7 +13,9 @@ import numpy as np
 
 from simlib.engine.household_input import parse_household, to_population
 from simlib.engine.model import CARE_TYPE_NAMES
+from simlib.engine.net_income import PARTS, net_income
 from simlib.engine.simulate import simulate
+from simlib.rules.inkomstenbelasting import CREDITS
 from simlib.errors import InputError, did_you_mean
 from simlib.parameters import load_parameters
 from simlib.rules import ALLOWANCES
@@ -33,7 +35,9 @@ def calculate_household(household: dict, explain: bool = True, scenario=None) ->
     parents, childcare, works, insured, and the optional fields the partner rule needs) and ``rent`` (per month;
     absent = not a tenant). Returns ``annual`` (awarded euros for the year, Awir-rounded, all benefit units of the
     household summed), ``monthly`` (euros per month for a situation constant through the year) and, with
-    ``explain``, per benefit unit the toeslagpartner and why, and the intermediate values of each rule.
+    ``explain``, per benefit unit the toeslagpartner and why, and the intermediate values of each rule;
+    ``net_income``: the household's toetsingsinkomen, box 1 tax and premiums, each heffingskorting, kinderbijslag,
+    the allowances and the net disposable income (euros a year; :mod:`simlib.engine.net_income`).
     ``scenario`` (a :class:`simlib.parameters.scenario.Scenario`) applies a proposal instead of current law.
     """
     hh = parse_household(household)
@@ -49,6 +53,8 @@ def calculate_household(household: dict, explain: bool = True, scenario=None) ->
         "kinderopvangtoeslag": _num(m["kinderopvangtoeslag"].sum()),
     }
     result: dict[str, Any] = {"year": hh.year, "annual": annual, "monthly": monthly, "total_annual": int(sum(annual.values()))}
+    net = net_income(sim, received=False)
+    result["net_income"] = {k: round(float(net[k][0]), 2) for k in ("toetsingsinkomen", *PARTS, "kinderbijslag", "toeslagen", "netto")}
     if explain:
         result.update(_explain(sim, ids, p))
     return result
@@ -218,7 +224,51 @@ def household_sweep(household: dict, income: Any = None, person: str | None = No
     for a in ALLOWANCES:
         data[a] = sim.households[a]
     data["totaal"] = sim.households["totaal"]
-    return pd.DataFrame(data)
+    net = net_income(sim, received=False)
+    for k in ("toetsingsinkomen", *PARTS, "kinderbijslag", "netto"):
+        data[k] = net[k]
+    df = pd.DataFrame(data)
+    return df.join(marginale_druk(df, name)) if name == "income" else df
+
+
+CAUSES = ("belasting_en_premies", *CREDITS, "kinderbijslag", *ALLOWANCES)
+
+
+def marginale_druk(df, x: str = "income"):
+    """The marginale druk from each grid point to the next (a share: 0.45 = 45 cents of the next euro earned go),
+    and the part of each cause: the tax and premiums, each heffingskorting, kinderbijslag and each allowance (they add
+    up to the total); a credit counts as far as it is used (Wet IB art. 8.1: the credits reduce the tax to nil, not
+    below). The last point has no next one (NaN)."""
+    import pandas as pd
+
+    dx = np.diff(df[x].to_numpy(dtype=float))
+    parts = {"belasting_en_premies": df["belasting"].to_numpy(dtype=float) + df["premies_volksverzekeringen"].to_numpy(dtype=float)}
+    parts.update({c: -df[c].to_numpy(dtype=float) for c in CREDITS})  # as far as used (rules.inkomstenbelasting)
+    parts.update({c: -df[c].to_numpy(dtype=float) for c in ("kinderbijslag", *ALLOWANCES)})
+    out = {f"md_{c}": np.append(np.diff(v) / dx, np.nan) for c, v in parts.items()}
+    out["marginale_druk"] = np.append(1.0 - np.diff(df["netto"].to_numpy(dtype=float)) / dx, np.nan)
+    return pd.DataFrame(out, index=df.index)
+
+
+def marginal_cliffs(df, x: str = "income", above: float = 1.0) -> list[dict]:
+    """Where one euro more earned leaves the household with less (marginale druk above ``above``): each range of
+    ``x``, the net income lost over it, and the causes, largest first."""
+    md = df["marginale_druk"].to_numpy(dtype=float)
+    xs = df[x].to_numpy(dtype=float)
+    hit = np.flatnonzero(md > above)
+    out = []
+    for start in hit[np.r_[True, np.diff(hit) > 1]] if hit.size else []:
+        end = start
+        while end + 1 < len(md) and md[end + 1] > above:
+            end += 1
+        rows = slice(start, end + 1)
+        dx = xs[end + 1] - xs[start]
+        causes = {c: float(np.sum(df[f"md_{c}"].to_numpy(dtype=float)[rows] * np.diff(xs)[rows]) / dx) for c in CAUSES}
+        out.append({"from": float(xs[start]), "to": float(xs[end + 1]),
+                    "net_lost": float(df["netto"].iloc[start] - df["netto"].iloc[end + 1]),
+                    "marginale_druk": float(1.0 - (df["netto"].iloc[end + 1] - df["netto"].iloc[start]) / dx),
+                    "causes": dict(sorted(((c, v) for c, v in causes.items() if abs(v) >= 0.005), key=lambda kv: -kv[1]))})
+    return out
 
 
 def sweep_cliffs(df, x: str, minimum_drop: float = 100.0) -> list[tuple[float, float, str]]:

@@ -34,13 +34,14 @@ from simlib.errors import InputError, ParameterError, did_you_mean, short_repr
 from simlib.inputs import read_yaml
 
 PARAMETER_DIR = Path(__file__).parent
-FILES = ("awir", "zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag")
+FILES = ("awir", "zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag", "inkomstenbelasting", "kinderbijslag")
 SUPPORTED_YEARS = tuple(range(2020, 2027))
 
 Unit = Literal[
     "euro",
     "euro_per_year",
     "euro_per_month",
+    "euro_per_quarter",
     "euro_per_hour",
     "percent",
     "hours_per_month",
@@ -57,6 +58,7 @@ NUMERIC_UNITS = {
     "euro",
     "euro_per_year",
     "euro_per_month",
+    "euro_per_quarter",
     "euro_per_hour",
     "percent",
     "hours_per_month",
@@ -74,6 +76,7 @@ DEFAULT_RANGES = {
     "euro": (0, MAX_AMOUNT),
     "euro_per_year": (0, MAX_AMOUNT),
     "euro_per_month": (0, MAX_AMOUNT),
+    "euro_per_quarter": (0, MAX_AMOUNT),
     "euro_per_hour": (0, MAX_AMOUNT),
     "hours_per_month": (0, 744),
     "months": (0, 1800),
