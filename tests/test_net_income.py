@@ -115,3 +115,19 @@ def test_net_income_adds_up_in_the_calculator():
     assert n["inkomensafhankelijke_combinatiekorting"] == pytest.approx(2_986)
     # kinderbijslag for a child of 3 all year, 2025: 2 x 286.45 (H1, SVB) + 2 x the second half-year's amount
     assert n["kinderbijslag"] >= 4 * 286.45 - 0.01
+
+
+# Marginale druk of income tax and credits alone, 2023, as published (assets above every limit, so no toeslagen):
+# modaal 49.54% (Tweede Kamer, motie 36 202 nr. 31: 36.93 + 6.095 + 6.51); Consumentenbond Geldgids 2023 ('Zoveel
+# houdt u over van een euro extra'): with a child under 12, 23,201-29,000: 29%; without young children,
+# 23,000-37,700: 40%; 37,700-73,000: 49%; above 73,000: 56% (rounded to whole percents)
+@pytest.mark.parametrize("income, child, published", [
+    (50_000, False, 49.54), (30_000, False, 40), (45_000, False, 49), (80_000, False, 56), (28_500, True, 29),
+])
+def test_tax_only_marginale_druk_within_one_point_of_the_published_2023_figures(income, child, published):
+    persons = [{"id": "a", "age": 40, "income": income, "assets": 500_000}]
+    if child:
+        persons.append({"id": "k", "age": 5, "parents": ["a"]})
+    df = simlib.household_sweep({"year": 2023, "persons": persons}, income=[income, income + 100])
+    assert df["marginale_druk"].iloc[0] * 100 == pytest.approx(published, abs=1.0)
+    assert df["toeslagen"].iloc[0] == 0 if "toeslagen" in df else df["totaal"].iloc[0] == 0

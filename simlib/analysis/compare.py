@@ -24,7 +24,7 @@ AUTO_INTERVAL_MAX_HOUSEHOLDS = 1_000_000  # above this size no further populatio
 
 
 def compare(reform: Scenario, baseline: Scenario | None = None, population: Population | None = None, year: int | None = None,
-            seeds: int | None = 0, repayment_seeds: int = 3, log=None) -> Comparison:
+            seeds: int | None = 0, repayment_seeds: int = 3, marginal: bool = True, log=None) -> Comparison:
     """Compare ``reform`` with ``baseline`` (current law by default) on ``population`` (by default the default
     population of the year).
 
@@ -33,6 +33,8 @@ def compare(reform: Scenario, baseline: Scenario | None = None, population: Popu
     means 4 up to AUTO_INTERVAL_MAX_HOUSEHOLDS households and none above (each further seed of the whole country is a
     build of two minutes and 12 GB; its sampling noise is small anyway). The
     advances-and-repayments year is simulated ``repayment_seeds`` times (Monte Carlo over the year's events).
+    Net income (koopkracht, low incomes) is always compared; ``marginal`` adds the marginale druk of every worker,
+    baseline and reform (four more runs of the population).
     """
     from simlib.population import build
 
@@ -41,7 +43,7 @@ def compare(reform: Scenario, baseline: Scenario | None = None, population: Popu
     if population is None:
         population = build.cached_population(year, log=log)
     baseline = baseline or current_law(year)
-    result = impact(reform, baseline, population, year, repayment_seeds)
+    result = impact(reform, baseline, population, year, repayment_seeds, marginal=marginal)
     n = population.n_households
     if seeds is None:
         seeds = AUTO_INTERVAL_SEEDS if n <= AUTO_INTERVAL_MAX_HOUSEHOLDS else 0

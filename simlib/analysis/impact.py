@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from simlib.analysis.koopkracht import NetIncomeComparison, net_comparison
 from simlib.analysis.repayments.runs import RepaymentComparison, compare_repayments
 from simlib.engine.model import TENURES, TYPES, Population
 from simlib.engine.simulate import Simulation, simulate
@@ -90,6 +91,7 @@ class Comparison:
     baseline: Simulation
     reform: Simulation
     household: pd.DataFrame = field(repr=False)
+    net: NetIncomeComparison | None = None  # koopkracht, low incomes, marginale druk
     interval: Interval | None = None
     validation: dict = field(default_factory=dict)  # per headline number: interval and the published counterpart
     provenance: dict = field(default_factory=dict)
@@ -110,6 +112,8 @@ class Comparison:
             "partner_changes": {"households": self.partner_changes},
             "repayments": self.repayments.to_dict(),
         }
+        if self.net is not None:
+            out.update(self.net.to_dict())
         if self.interval is not None:
             out["interval"] = self.interval.to_dict()
         if self.validation:
@@ -224,9 +228,11 @@ def _run(scenario: Scenario, pop: Population, year: int, reuse: Simulation | Non
     return simulate(pop, scenario.parameter_set(year), take_up=scenario.take_up(pop.meta.get("take_up")), reuse=reuse)
 
 
-def impact(reform: Scenario, baseline: Scenario, population: Population, year: int, repayment_seeds: int = 3) -> Comparison:
+def impact(reform: Scenario, baseline: Scenario, population: Population, year: int, repayment_seeds: int = 3,
+           marginal: bool = True) -> Comparison:
     """``reform`` against ``baseline`` on ``population`` (of ``year``): both runs, the year of repayments
-    (``repayment_seeds`` Monte Carlo runs of the year's events), the household table and the headline."""
+    (``repayment_seeds`` Monte Carlo runs of the year's events), the household table, the headline, and net income:
+    koopkracht, low incomes and (``marginal``) the marginale druk of every worker (two more runs each)."""
     if population.year != year:
         raise InputError(f"year: the population is for {population.year}, the scenario for {year}; build a population for {year}")
     base = _run(baseline, population, year)
@@ -238,13 +244,15 @@ def impact(reform: Scenario, baseline: Scenario, population: Population, year: i
     hl = headline(df)
     cost, recipients = cost_and_recipients(base, ref)
     entitlement = entitlement_changes(df)
+    net = net_comparison(base, ref, df, marginal=marginal)
     return Comparison(
         year=year, households=float(w.sum()),
         reform_scenario={"name": reform.name, "description": reform.description, "signal": reform.signal},
         baseline_name=baseline.name, cost=cost, recipients=recipients, winners=hl["winners"], losers=hl["losers"],
         no_change=float(w[df["change"].abs() < 0.5].sum()), entitlement_changes=entitlement,
         partner_changes=float(w[df["partner_changed"]].sum()), repayments=repayments,
-        tables=_tables(df, cost, recipients, entitlement, repayment_tables), baseline=base, reform=ref, household=df)
+        tables={**_tables(df, cost, recipients, entitlement, repayment_tables), **net.tables}, baseline=base, reform=ref,
+        household=df, net=net)
 
 
 def seed_interval(reform: Scenario, baseline: Scenario, year: int, first: dict, n_households: int, seeds: int, log=None) -> Interval:

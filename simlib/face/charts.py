@@ -192,3 +192,71 @@ def sweep(df: pd.DataFrame, x: str, cliffs: list[tuple[float, float, str]] | Non
     fig.update_yaxes(title_text=t("eur_year"), row=1, col=1)
     fig.update_layout(title=t("sweep_title", x=label), hovermode="x unified")
     return finish(fig, height=560 if rows == 2 else 440)
+
+
+def koopkracht(table: pd.DataFrame) -> go.Figure:
+    """The koopkracht change per income decile as CPB draws it: a box from the 25th to the 75th percentile, the median,
+    whiskers at the 10th and 90th (table: koopkracht_by_decile of a comparison; shares)."""
+    fig = go.Figure()
+    fig.add_box(x=table["decile"].astype(str), q1=table["p25"] * 100, median=table["p50"] * 100, q3=table["p75"] * 100,
+                lowerfence=table["p10"] * 100, upperfence=table["p90"] * 100, marker_color=COLOR["totaal"], name=t("koopkracht_axis"),
+                showlegend=False)
+    fig.update_layout(title=t("koopkracht_title"), xaxis_title=t("decile"), yaxis_title=t("koopkracht_axis"))
+    return finish(fig)
+
+
+def koopkracht_cloud(household: pd.DataFrame, n: int = 4000, seed: int = 1) -> go.Figure:
+    """CPB's puntenwolk: each dot a household (a sample drawn with the weights), its koopkracht change against its
+    standardised income."""
+    w = household["weight"].to_numpy(dtype=float)
+    rows = np.random.default_rng(seed).choice(len(household), size=min(n, len(household)), replace=False, p=w / w.sum())
+    sample = household.iloc[rows]
+    fig = go.Figure(go.Scattergl(x=sample["standardised_income"], y=sample["koopkracht"] * 100, mode="markers",
+                                 marker={"size": 4, "color": COLOR["totaal"], "opacity": 0.35}, showlegend=False))
+    fig.update_layout(title=t("koopkracht_cloud_title"), xaxis_title=t("standardised_income"), yaxis_title=t("koopkracht_axis"))
+    return finish(fig)
+
+
+def marginale_druk_shares(summary: dict) -> go.Figure:
+    """The share of workers above 60, 80 and 100% marginale druk, baseline and reform."""
+    md = summary.get("marginale_druk") or {}
+    fig = go.Figure()
+    for key, color in (("baseline", "#969696"), ("reform", "#2166ac")):
+        if key in md:
+            pct = (60, 80, 100)
+            fig.add_bar(x=[t("md_above", pct=p) for p in pct], y=[md[key][f"share_above_{p}"] * 100 for p in pct],
+                        name=t(key), marker_color=color)
+    fig.update_layout(title=t("md_title"), yaxis_title=t("md_share"), barmode="group")
+    return finish(fig)
+
+
+def net_income_sweep(df: pd.DataFrame, x: str = "income", reform: pd.DataFrame | None = None) -> go.Figure:
+    """Net disposable income of one household over its income (upper panel) and the marginale druk by cause, stacked
+    (lower panel: tax and premiums up, credits and allowances that fall with income up, those that rise down)."""
+    from plotly.subplots import make_subplots
+
+    from simlib.engine.household import CAUSES
+
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.5, 0.5], vertical_spacing=0.06)
+    xs = df[x].to_numpy(dtype=float)
+    fig.add_scatter(x=xs, y=df["netto"], name=t("netto"), line={"color": COLOR["totaal"], "width": 3}, row=1, col=1)
+    if reform is not None:
+        fig.add_scatter(x=reform[x], y=reform["netto"], name=f"{t('netto')} ({t('reform')})",
+                        line={"color": COLOR["totaal"], "width": 3, "dash": "dash"}, row=1, col=1)
+    palette = {"belasting_en_premies": "#636363", "algemene_heffingskorting": "#9e9ac8", "arbeidskorting": "#6baed6",
+               "inkomensafhankelijke_combinatiekorting": "#74c476", "ouderenkorting": "#fdae6b",
+               "alleenstaande_ouderenkorting": "#fd8d3c", "kinderbijslag": "#bcbddc", **COLOR}
+    for c in CAUSES:
+        y = df[f"md_{c}"] * 100
+        if np.nanmax(np.abs(y.to_numpy(dtype=float)), initial=0) > 0.05:
+            fig.add_bar(x=xs, y=y, name=t(c), marker_color=palette.get(c), row=2, col=1)
+    fig.add_scatter(x=xs, y=df["marginale_druk"] * 100, name=t("md_line"), line={"color": "black", "shape": "hv"}, row=2, col=1)
+    if reform is not None:
+        fig.add_scatter(x=reform[x], y=reform["marginale_druk"] * 100, name=f"{t('md_line')} ({t('reform')})",
+                        line={"color": "black", "dash": "dash", "shape": "hv"}, row=2, col=1)
+    label = {"income": t("income")}.get(x, x)
+    fig.update_layout(barmode="relative", bargap=0, title=t("net_title", x=label), hovermode="x unified")
+    fig.update_yaxes(title_text=t("eur_year"), row=1, col=1)
+    fig.update_yaxes(title_text=t("md_axis"), row=2, col=1)
+    fig.update_xaxes(title_text=label, row=2, col=1)
+    return finish(fig, height=640)

@@ -129,6 +129,16 @@ def cmd_compare(args) -> int:
     for line in _headline_lines(s.get("validation", {})):
         print("    " + line)
     print(f"  partner changes {s['partner_changes']['households']:,.0f} households")
+    if "koopkracht" in s:
+        kk, low = s["koopkracht"], s["low_income"]
+        print(f"  koopkracht: median {kk['median'] * 100:+.2f}% (p10 {kk['p10'] * 100:+.2f}%, p90 {kk['p90'] * 100:+.2f}%), "
+              f"{kk['better_off']:,.0f} households better off, {kk['worse_off']:,.0f} worse off (0.5% or more)")
+        print(f"  below the low-income line ({low['line_source']}): {low['households_baseline']:,.0f} -> "
+              f"{low['households_reform']:,.0f} households ({low['households_change']:+,.0f})")
+    if s.get("marginale_druk"):
+        md = s["marginale_druk"]
+        print("  workers with marginale druk above 60 / 80 / 100%: "
+              + " / ".join(f"{md['baseline'][f'share_above_{p}'] * 100:.1f}% -> {md['reform'][f'share_above_{p}'] * 100:.1f}%" for p in (60, 80, 100)))
     rp = s["repayments"]
     if rp.get("status") == "modelled":
         for key, label in (("count_ge_500", "repayments >= EUR 500"), ("problematic", "problematic repayments"), ("amount", "amount repaid (EUR mln)")):

@@ -35,7 +35,35 @@ def figures(c: Comparison) -> list[go.Figure]:
     ]
     if s.get("repayments", {}).get("status") == "modelled":
         figs.append(charts.repayment_causes(s["repayments"]))
+    if "koopkracht_by_decile" in c.tables:
+        figs += [charts.koopkracht(c.tables["koopkracht_by_decile"]), charts.koopkracht_cloud(c.household)]
+    if s.get("marginale_druk"):
+        figs.append(charts.marginale_druk_shares(s))
     return figs
+
+
+def _net_income_html(s: dict) -> list[str]:
+    """Koopkracht, low incomes and marginale druk (summary.json's koopkracht, low_income, marginale_druk)."""
+    if "koopkracht" not in s:
+        return []
+    kk, low, md = s["koopkracht"], s["low_income"], s.get("marginale_druk") or {}
+    out = ["<h2>Net income: koopkracht, low incomes, marginale druk</h2><table>",
+           f"<tr><td>Median change of net disposable income</td><td>{kk['median'] * 100:+.2f}% (10th-90th percentile "
+           f"{kk['p10'] * 100:+.2f}% to {kk['p90'] * 100:+.2f}%)</td></tr>",
+           f"<tr><td>Households with at least 0.5% more / less net income</td><td>{kk['better_off']:,.0f} / {kk['worse_off']:,.0f}</td></tr>",
+           f"<tr><td>Households below the low-income line ({html.escape(low['line_source'])}, €{low['line']:,.0f})</td>"
+           f"<td>{low['households_baseline']:,.0f} → {low['households_reform']:,.0f} ({low['households_change']:+,.0f}); persons "
+           f"{low['persons_baseline']:,.0f} → {low['persons_reform']:,.0f} ({low['persons_change']:+,.0f})</td></tr>"]
+    for p in (60, 80, 100):
+        if md:
+            out.append(f"<tr><td>Workers with a marginale druk above {p}%</td><td>{md['baseline'][f'share_above_{p}'] * 100:.1f}% → "
+                       f"{md['reform'][f'share_above_{p}'] * 100:.1f}%</td></tr>")
+    out.append("</table><p class='note'>Net income: toetsingsinkomen minus box 1 income tax and premiums after the "
+               "heffingskortingen, plus kinderbijslag and the allowances after take-up (docs/net_income.md). Low incomes: net "
+               "income without huurtoeslag per CBS equivalent adult below the CBS lage-inkomensgrens. Marginale druk: of a 3% "
+               "rise of each worker's income, the share lost to tax, credits and allowances (entitlements); pension premiums "
+               "and municipal schemes are not modelled.</p>")
+    return out
 
 
 def render_html(c: Comparison) -> str:
@@ -88,6 +116,7 @@ def render_html(c: Comparison) -> str:
                      f"<td>{cst['change'] / 1e6:+,.1f}</td><td>{rec['change']:+,.0f}</td><td>{ec['newly_entitled']:,.0f}</td>"
                      f"<td>{ec['no_longer_entitled']:,.0f}</td></tr>")
     parts.append("</table>")
+    parts += _net_income_html(s)
     rp = s["repayments"]
     if rp.get("status") == "modelled":
         parts.append("<h2>Repayments (terugvorderingen) at the final award</h2><table><tr><th></th><th>baseline</th><th>reform</th><th>change</th></tr>")

@@ -7,10 +7,15 @@ in ``data/targets/targets_<year>.yaml``.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from simlib.engine.model import PROFILES, TENURES, TYPES, Population
+from simlib.engine.net_income import net_income
 from simlib.engine.simulate import Simulation
+from simlib.inputs import read_yaml
+from simlib.population.generate import DATA
 from simlib.parameters import ParameterSet
 from simlib.rules import ALLOWANCES
 
@@ -246,6 +251,49 @@ def income_deciles(values, weights) -> np.ndarray:
     return np.searchsorted(cuts, values, side="right") + 1
 
 
+LOW_INCOME_FILE = DATA / "targets" / "low_income_line.yaml"
+
+
+@functools.cache
+def low_income_line(year: int) -> tuple[float, str]:
+    """The CBS lage-inkomensgrens of ``year`` (the last published one for later years) and what it is."""
+    data, _ = read_yaml(LOW_INCOME_FILE, "low-income line file")
+    lines = {int(y): v for y, v in data["lines"].items()}
+    used = max((y for y in lines if y <= year), default=min(lines))
+    note = f"CBS lage-inkomensgrens {used}" + ("" if used == year else f" (no line published for {year}; not indexed)")
+    return float(lines[used]["value"]), note
+
+
+def equivalence_factor(pop: Population) -> np.ndarray:
+    """CBS equivalence factor per household from its adults and children under 18 (data/targets/low_income_line.yaml)."""
+    data, _ = read_yaml(LOW_INCOME_FILE, "low-income line file")
+    eq = data["equivalence"]
+    P = pop.persons
+    resident = ~P["elsewhere"]
+    n = pop.n_households
+    adults = np.bincount(P["household"], weights=(resident & (P["age"] >= 18)).astype(float), minlength=n)
+    children = np.bincount(P["household"], weights=(resident & (P["age"] < 18)).astype(float), minlength=n)
+    return 1.0 + eq["extra_adult"] * np.maximum(adults - 1.0, 0.0) + eq["child"] * children
+
+
+def cbs_income_population(pop: Population) -> np.ndarray:
+    """The households CBS's income statistics count: not a student household (every adult a student) and with
+    income (CBS leaves out households without a full year of income; the model's nearest is no income at all)."""
+    P = pop.persons
+    hh = P["household"]
+    n = pop.n_households
+    adult = (P["age"] >= 18) & ~P["elsewhere"]
+    others = np.bincount(hh, weights=(adult & (P["profile"] != PROFILES.index("student"))).astype(float), minlength=n)
+    return (others > 0) & (gross_income(pop) > 0)
+
+
+def below_low_income_line(sim: Simulation, net: dict) -> np.ndarray:
+    """Households of the CBS income population whose net income without huurtoeslag per equivalent adult is below the
+    lage-inkomensgrens of the year (``net``: :func:`simlib.engine.net_income.net_income` of ``sim``)."""
+    line, _ = low_income_line(sim.year)
+    return cbs_income_population(sim.population) & ((net["netto"] - net["huurtoeslag"]) / equivalence_factor(sim.population) < line)
+
+
 def scalar_statistics(sim: Simulation) -> dict[str, float]:
     """Statistics that are not weighted sums (validation only)."""
     pop = sim.population
@@ -296,6 +344,14 @@ def scalar_statistics(sim: Simulation) -> dict[str, float]:
         out[f"non_take_up_amount.{a}"] = row["unclaimed"]
         for label, share in (row["by_amount"] | row["by_profile"]).items():
             out[f"non_take_up.{a}.{label}"] = share
+    below = below_low_income_line(sim, net_income(sim))
+    P = pop.persons
+    children = np.bincount(P["household"], weights=((P["age"] < 18) & ~P["elsewhere"]).astype(float), minlength=n)
+    out["low_income.households"] = float(w[below].sum())
+    out["low_income.share_households"] = float(w[below].sum() / w[cbs_income_population(pop)].sum())
+    out["low_income.children"] = float((w * children)[below].sum())
+    residents = np.bincount(P["household"], weights=(~P["elsewhere"]).astype(float), minlength=n)
+    out["low_income.share_persons"] = float((w * residents)[below].sum() / (w * residents)[cbs_income_population(pop)].sum())
     out["non_take_up_amount.zorgtoeslag_huurtoeslag_kindgebonden_budget"] = sum(
         out.get(f"non_take_up_amount.{a}", 0.0) for a in ("zorgtoeslag", "huurtoeslag", "kindgebonden_budget"))
     return out
