@@ -18,7 +18,9 @@ import resource
 import statistics
 import time
 
+from simlib.analysis.marginale_druk import marginal_rates
 from simlib.analysis.repayments import draw_events, simulate_year, summarise
+from simlib.engine.net_income import net_income
 from simlib.engine.simulate import simulate
 from simlib.parameters import load_parameters
 from simlib.population.build import DEFAULT_HOUSEHOLDS, cached_population
@@ -72,6 +74,19 @@ def main() -> None:
           f"({r['warm_s'] / pop.n_households * 1e9:.0f} ns per household); baseline + reform (both run) "
           f"{r['baseline_plus_reform_s']:.3f} s; with the reform reusing the baseline's unchanged allowances "
           f"{r['baseline_plus_reform_reuse_s']:.3f} s")
+    # net income (issue 17): income tax, credits and kinderbijslag on top of the allowance run, and the marginale
+    # druk of every worker (two more runs of the allowances)
+    sim = simulate(pop, p)
+    net_income(sim)  # the first call reads the parameters of the tax
+    r["net_income_s"] = statistics.median(_t(lambda: net_income(sim, detail=False))[0] for _ in range(args.repeat))
+    r["net_income_detail_s"] = statistics.median(_t(lambda: net_income(sim))[0] for _ in range(args.repeat))
+    r["allowances_plus_net_s"] = r["warm_s"] + r["net_income_s"]
+    r["marginale_druk_s"], _ = _t(lambda: marginal_rates(sim))
+    print(f"net income: income tax, credits and kinderbijslag {r['net_income_s']:.3f} s (every part per household "
+          f"{r['net_income_detail_s']:.3f} s) on top of the allowances' {r['warm_s']:.3f} s: together "
+          f"{r['allowances_plus_net_s'] / r['warm_s']:.2f} x the allowance run; the marginale druk of every worker "
+          f"{r['marginale_druk_s']:.2f} s")
+    del sim
     r["events_s"], ev = _t(lambda: draw_events(pop, 20200101))
     r["year_s"], res = _t(lambda: simulate_year(pop, p, pop.meta.get("take_up"), ev))
     r["year_reform_s"], _ = _t(lambda: simulate_year(pop, reform, pop.meta.get("take_up"), ev))

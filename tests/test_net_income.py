@@ -35,8 +35,8 @@ def one_person(row) -> dict[str, float]:
     income = np.array([work + float(row["other_income"] or 0)])
     aow = age * 12 >= p.huurtoeslag.pensioengerechtigde_leeftijd
     child = np.array([row["single_parent"] == "1" and row["youngest_child_age"] != "" and int(row["youngest_child_age"]) < 12])
-    out = ib.inkomstenbelasting(income, np.array([work]), aow, age >= year - 1946, np.array([-1]), age, child,
-                                p.inkomstenbelasting)
+    out = ib.inkomstenbelasting(income, np.array([work]), aow, age >= year - 1946, np.array([np.nan]), np.array([-1]), age,
+                                child, p.inkomstenbelasting)
     unlimited = {c: float(f(*args)[0]) for c, f, args in (
         ("algemene_heffingskorting", ib.algemene_heffingskorting, (income, aow, p.inkomstenbelasting)),
         ("arbeidskorting", ib.arbeidskorting, (np.array([work]), aow, p.inkomstenbelasting)),

@@ -7,7 +7,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -76,6 +76,28 @@ charts.entitlement_changes(s)
 
 # %%
 charts.gain_distribution(focus.tables["gain_distribution"], s["no_change"])
+
+# %% [markdown]
+# ### Net income: koopkracht, low incomes, marginale druk
+# The change of net disposable income (income tax and premiums after the heffingskortingen, kinderbijslag and the
+# allowances after take-up) per income decile as CPB draws it, each household as a dot, the households below the CBS
+# lage-inkomensgrens and the workers by marginale druk, current law against the proposal.
+
+# %%
+kk, low = s["koopkracht"], s["low_income"]
+print(f"Koopkracht: median {kk['median'] * 100:+.2f}%; {kk['better_off']:,.0f} households at least 0.5% better off, "
+      f"{kk['worse_off']:,.0f} worse off. Below the low-income line ({low['line_source']}): "
+      f"{low['households_baseline']:,.0f} -> {low['households_reform']:,.0f} households.")
+charts.koopkracht(focus.tables["koopkracht_by_decile"])
+
+# %%
+charts.koopkracht_cloud(focus.household)
+
+# %%
+charts.marginale_druk_shares(s)
+
+# %%
+focus.tables["marginale_druk_by_decile"]
 
 # %% [markdown]
 # ## Export for a briefing

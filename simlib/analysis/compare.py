@@ -96,6 +96,12 @@ def ranked_summary(comparisons: dict[str, Comparison]) -> pd.DataFrame:
             "no_longer_entitled": sum(v.no_longer_entitled for v in c.entitlement_changes.values()),
             "partner_changes": c.partner_changes,
         }
+        if c.net is not None:
+            row["koopkracht_median_pct"] = c.net.koopkracht["median"] * 100
+            row["low_income_households_change"] = c.net.low_income["households_change"]
+            if c.net.marginale_druk:
+                md = c.net.marginale_druk
+                row["md_above_60_pct_change"] = (md["reform"]["share_above_60"] - md["baseline"]["share_above_60"]) * 100
         if c.repayments.modelled:
             row["repayments_ge_500_change"] = c.repayments.change["count_ge_500"]
             row["problematic_change"] = c.repayments.change["problematic"]

@@ -47,7 +47,7 @@ def net_comparison(base: Simulation, reform: Simulation, df: pd.DataFrame, margi
     """Koopkracht, low incomes and marginale druk of ``reform`` against ``base``; adds the columns netto_baseline,
     netto_reform and koopkracht (a share) to the household table ``df``."""
     w = df["weight"].to_numpy()
-    nb, nr = net_income(base), net_income(reform)
+    nb, nr = net_income(base, detail=False), net_income(reform, detail=False)
     df["netto_baseline"], df["netto_reform"] = nb["netto"], nr["netto"]
     positive = nb["netto"] > 0
     change = np.divide(nr["netto"] - nb["netto"], nb["netto"], out=np.zeros(len(w)), where=positive)

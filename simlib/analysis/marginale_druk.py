@@ -17,6 +17,7 @@ import pandas as pd
 from simlib.engine.model import Population
 from simlib.engine.net_income import arbeidsinkomen, net_income
 from simlib.engine.simulate import Simulation, simulate
+from simlib.engine.structure import derive_from
 from simlib.population.statistics import weighted_quantile
 
 RAISE = 0.03  # a rise of 3% of the person's income, at least RAISE_MIN euros (an assumption, as in MIMOSI-type studies)
@@ -79,13 +80,15 @@ def _raised(pop: Population, rows: np.ndarray, delta: np.ndarray) -> Population:
     income = pop.persons["income"].astype(float).copy()
     income[rows] += delta
     persons["income"] = income
-    return Population(year=pop.year, persons=persons, households=pop.households, relations=pop.relations, meta=pop.meta)
+    raised = Population(year=pop.year, persons=persons, households=pop.households, relations=pop.relations, meta=pop.meta)
+    derive_from(raised, pop)  # only incomes differ: the structure (partners, units) is derived, not built again
+    return raised
 
 
 def marginal_rates(sim: Simulation) -> MarginalRates:
     """The marginale druk of every first earner and working partner of ``sim``'s population (see the module)."""
     pop = sim.population
-    base = net_income(sim, received=False)["netto"]
+    base = net_income(sim, received=False, detail=False)["netto"]
     parts = []
     for role, rows in enumerate(_earners(sim)):
         households = np.flatnonzero(rows >= 0)
@@ -93,6 +96,6 @@ def marginal_rates(sim: Simulation) -> MarginalRates:
         income = pop.persons["income"][person].astype(float)
         delta = np.maximum(RAISE * np.abs(income), RAISE_MIN)
         raised = simulate(_raised(pop, person, delta), sim.params, take_up=sim.take_up)
-        rate = 1.0 - (net_income(raised, received=False)["netto"][households] - base[households]) / delta
+        rate = 1.0 - (net_income(raised, received=False, detail=False)["netto"][households] - base[households]) / delta
         parts.append((households, person, np.full(len(households), role), pop.households["weight"][households], rate))
     return MarginalRates(*(np.concatenate(x) for x in zip(*parts)))

@@ -31,12 +31,15 @@ import pandas as pd
 import yaml
 
 from simlib.analysis.impact import BUCKETS, cost_and_recipients, gain_buckets
-from simlib.engine.model import Population
+from simlib.analysis.koopkracht import NOTICEABLE
+from simlib.analysis.marginale_druk import marginal_rates
+from simlib.engine.model import Population, edit_population
+from simlib.engine.net_income import net_income
 from simlib.engine.simulate import simulate
 from simlib.errors import InputError
 from simlib.parameters import load_parameters
 from simlib.parameters.scenario import VARIANTS, Scenario, current_law
-from simlib.population.statistics import gross_income, income_deciles, standardised_income
+from simlib.population.statistics import gross_income, income_deciles, standardised_income, weighted_quantile
 from simlib.rules import ASSET_TESTED
 
 CHOICES = {
@@ -146,6 +149,9 @@ def scenario_yaml(settings: dict, year: int, baseline: Scenario | None = None, n
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 
+MARGINAL_SAMPLE = 20_000  # households of the what-if's sample for the marginale druk
+
+
 @dataclass
 class _Static:
     weight: np.ndarray
@@ -161,7 +167,7 @@ class WhatIf:
     """
 
     def __init__(self, population: Population | None = None, year: int | None = None, baseline: Scenario | None = None,
-                 repayment_seed: int | None = 20200101):
+                 repayment_seed: int | None = 20200101, marginal: bool = True):
         from simlib.population.build import cached_population
 
         if population is None:
@@ -177,6 +183,18 @@ class WhatIf:
         self.base = simulate(population, self.baseline.parameter_set(year), take_up=self._take_up)
         w = population.households["weight"]
         self._static = _Static(w, income_deciles(standardised_income(population), w), gross_income(population))
+        self.base_net = net_income(self.base, detail=False)["netto"]
+        self.marginal = marginal
+        self.base_marginal = None
+        if marginal:
+            # the marginale druk on a fixed sample (every k-th household): two runs per answer on the whole population
+            # would take four times the panel's time; simlib compare gives it on every household
+            step = max(1, population.n_households // MARGINAL_SAMPLE)
+            keep = np.zeros(population.n_households, dtype=bool)
+            keep[::step] = True
+            self._md_population = edit_population(population, keep_households=keep) if step > 1 else population
+            self.base_marginal = marginal_rates(
+                simulate(self._md_population, self.baseline.parameter_set(year), take_up=self._take_up)).shares()
         self.repayment_seed = repayment_seed
         self._events = None
         self.base_repayments = None
@@ -207,6 +225,16 @@ class WhatIf:
         cells = np.bincount((st.decile - 1) * len(BUCKETS) + bucket, weights=w, minlength=10 * len(BUCKETS)).reshape(10, len(BUCKETS))
         shares = cells / np.maximum(cells.sum(axis=1, keepdims=True), 1e-9)
         out["by_decile"] = pd.DataFrame({"decile": np.arange(1, 11), **{b: shares[:, i] for i, b in enumerate(BUCKETS)}})
+        # net income: koopkracht of the households with a positive net income, and the marginale druk of every worker
+        net = net_income(sim, detail=False)["netto"]
+        positive = self.base_net > 0
+        kk = np.divide(net - self.base_net, self.base_net, out=np.zeros_like(net), where=positive)
+        out["koopkracht"] = {"median": float(weighted_quantile(kk[positive], w[positive], 0.5)),
+                             "better_off": float(w[kk >= NOTICEABLE].sum()), "worse_off": float(w[kk <= -NOTICEABLE].sum())}
+        if self.marginal:
+            sample = simulate(self._md_population, params, take_up=self._take_up)
+            out["marginale_druk"] = {"baseline": self.base_marginal, "reform": marginal_rates(sample).shares(),
+                                     "households": self._md_population.n_households}
         if self._events is not None:
             from simlib.analysis.repayments import simulate_year, summarise
 

@@ -136,6 +136,12 @@ class WhatIfPanel:
             r = a["repayments"]
             rows += [(t("repayments_500"), f"{r['reform']['count_ge_500']:,.0f} ({r['change']['count_ge_500']:+,.0f})", "whatif-rep500"),
                      (t("problematic"), f"{r['reform']['problematic']:,.0f} ({r['change']['problematic']:+,.0f})", "whatif-problematic")]
+        if "koopkracht" in a:
+            rows.append((t("koopkracht_median"), f"{a['koopkracht']['median'] * 100:+.2f}%", "whatif-koopkracht"))
+        if "marginale_druk" in a:
+            md = a["marginale_druk"]
+            share, before = md["reform"]["share_above_60"] * 100, md["baseline"]["share_above_60"] * 100
+            rows.append((t("md_above_60"), f"{share:.1f}% ({share - before:+.1f} {t('points')})", "whatif-md60"))
         cells = "".join(
             f"<div style='padding:4px 14px;border-left:3px solid #2166ac'><div style='font-size:11px;color:#555'>{label}</div>"
             f"<div class='{cls}' style='font-size:20px;font-weight:600'>{value}</div></div>" for label, value, cls in rows)

@@ -344,7 +344,7 @@ def scalar_statistics(sim: Simulation) -> dict[str, float]:
         out[f"non_take_up_amount.{a}"] = row["unclaimed"]
         for label, share in (row["by_amount"] | row["by_profile"]).items():
             out[f"non_take_up.{a}.{label}"] = share
-    below = below_low_income_line(sim, net_income(sim))
+    below = below_low_income_line(sim, net_income(sim, detail=False))
     P = pop.persons
     children = np.bincount(P["household"], weights=((P["age"] < 18) & ~P["elsewhere"]).astype(float), minlength=n)
     out["low_income.households"] = float(w[below].sum())

@@ -32,10 +32,10 @@ def belasting(inkomen: np.ndarray, geboren_voor_1946: np.ndarray, p) -> np.ndarr
     ends = np.append(starts[1:], np.inf)
     for start, end, rate in zip(starts, ends, rates):
         tax += rate * np.clip(income - start, 0.0, end - start)
-    if geboren_voor_1946.any():
-        # the first bracket runs to a higher amount at the first rate instead of the second
-        extra = np.clip(income, starts[1], p.eerste_schijf_geboren_voor_1946) - starts[1]
-        tax -= np.where(geboren_voor_1946, extra * (rates[1] - rates[0]), 0.0)
+    old = np.flatnonzero(geboren_voor_1946)
+    if old.size:  # the first bracket runs to a higher amount at the first rate instead of the second
+        extra = np.clip(income[old], starts[1], p.eerste_schijf_geboren_voor_1946) - starts[1]
+        tax[old] -= extra * (rates[1] - rates[0])
     return tax
 
 
@@ -85,14 +85,14 @@ def inkomensafhankelijke_combinatiekorting(arbeidsinkomen: np.ndarray, recht: np
     return np.where(recht & above, np.where(aow, full * aow_deel(p), full), 0.0)
 
 
-def iack_recht(arbeidsinkomen: np.ndarray, partner: np.ndarray, age: np.ndarray, kind_onder_12: np.ndarray) -> np.ndarray:
+def iack_recht(arbeidsinkomen: np.ndarray, partner_arbeidsinkomen: np.ndarray, partner_leeftijd: np.ndarray,
+               age: np.ndarray, kind_onder_12: np.ndarray) -> np.ndarray:
     """Who may have the combinatiekorting (art. 8.14a lid 1): a child under 12 at the address and no partner, or an
-    arbeidsinkomen lower than the partner's (equal: the older of the two). ``partner``: row of the fiscal partner
-    or -1."""
-    has = partner >= 0
-    other = np.where(has, arbeidsinkomen[np.maximum(partner, 0)], np.inf)
-    other_age = np.where(has, age[np.maximum(partner, 0)], -1)
-    lower = (arbeidsinkomen < other) | ((arbeidsinkomen == other) & (age > other_age))
+    arbeidsinkomen lower than the partner's (equal: the older of the two). ``partner_arbeidsinkomen``: NaN without a
+    fiscal partner."""
+    has = ~np.isnan(partner_arbeidsinkomen)
+    other = np.where(has, partner_arbeidsinkomen, np.inf)
+    lower = (arbeidsinkomen < other) | ((arbeidsinkomen == other) & (age > partner_leeftijd))
     return kind_onder_12 & (~has | lower)
 
 
@@ -112,28 +112,47 @@ CREDITS = ("algemene_heffingskorting", "arbeidskorting", "inkomensafhankelijke_c
            "alleenstaande_ouderenkorting")
 
 
+def _on(mask: np.ndarray, n: int, fn, *arrays) -> np.ndarray:
+    """``fn`` on the rows of ``mask`` only (nil elsewhere): a credit that only some persons can have."""
+    rows = np.flatnonzero(mask)
+    out = np.zeros(n)
+    if rows.size:
+        out[rows] = fn(*(a[rows] for a in arrays))
+    return out
+
+
 def inkomstenbelasting(inkomen: np.ndarray, arbeidsinkomen: np.ndarray, aow: np.ndarray, geboren_voor_1946: np.ndarray,
-                       partner: np.ndarray, age: np.ndarray, kind_onder_12: np.ndarray, p) -> dict[str, np.ndarray]:
+                       partner_arbeidsinkomen: np.ndarray, partner_leeftijd: np.ndarray, age: np.ndarray,
+                       kind_onder_12: np.ndarray, p, detail: bool = True) -> dict[str, np.ndarray]:
     """Box 1 tax and premiums less the heffingskortingen, per person: each part and ``te_betalen`` (what is due).
+    ``partner_arbeidsinkomen`` is NaN for who has no fiscal partner.
 
     The credits together reduce the tax and premiums due, not below nil (art. 8.1; the split of each credit over
-    tax and premiums, art. 8.3-8.7, decides only the AOW-age amounts here). Each credit is returned as far as it is
-    used: when they exceed what is due, in proportion (so the parts add up to ``heffingskortingen``)."""
+    tax and premiums, art. 8.3-8.7, decides only the AOW-age amounts here). With ``detail`` each credit is returned
+    as far as it is used: when they exceed what is due, in proportion (so the parts add up to
+    ``heffingskortingen``); without, only ``heffingskortingen`` and ``te_betalen``. Each credit is computed only for
+    who can have it (work income, a young child, the AOW age)."""
+    n = len(inkomen)
     tax = belasting(inkomen, geboren_voor_1946, p)
     premie = premies_volksverzekeringen(inkomen, aow, geboren_voor_1946, p)
-    out = {"belasting": tax, "premies_volksverzekeringen": premie,
-           "algemene_heffingskorting": algemene_heffingskorting(inkomen, aow, p),
-           "arbeidskorting": arbeidskorting(arbeidsinkomen, aow, p),
-           "inkomensafhankelijke_combinatiekorting": inkomensafhankelijke_combinatiekorting(
-               arbeidsinkomen, iack_recht(arbeidsinkomen, partner, age, kind_onder_12), aow, p),
-           "ouderenkorting": ouderenkorting(inkomen, aow, p),
-           "alleenstaande_ouderenkorting": alleenstaande_ouderenkorting(aow, partner < 0, p)}
-    credits = sum(out[c] for c in CREDITS)
+    alone = np.isnan(partner_arbeidsinkomen)
+    credit = {
+        "algemene_heffingskorting": algemene_heffingskorting(inkomen, aow, p),
+        "arbeidskorting": _on(arbeidsinkomen > 0, n, lambda ai, a: arbeidskorting(ai, a, p), arbeidsinkomen, aow),
+        "inkomensafhankelijke_combinatiekorting": _on(
+            kind_onder_12 & (arbeidsinkomen > 0), n,
+            lambda ai, pai, pl, ag, k, a: inkomensafhankelijke_combinatiekorting(ai, iack_recht(ai, pai, pl, ag, k), a, p),
+            arbeidsinkomen, partner_arbeidsinkomen, partner_leeftijd, age, kind_onder_12, aow),
+        "ouderenkorting": _on(aow, n, lambda i, a: ouderenkorting(i, a, p), inkomen, aow),
+        "alleenstaande_ouderenkorting": _on(aow & alone, n, lambda a, al: alleenstaande_ouderenkorting(a, al, p), aow, alone),
+    }
+    credits = sum(credit.values())
     due = tax + premie
     used = np.minimum(credits, due)
-    share = np.divide(used, credits, out=np.zeros_like(used), where=credits > 0)
-    for c in CREDITS:
-        out[c] = out[c] * share
+    out = {"belasting": tax, "premies_volksverzekeringen": premie}
+    if detail:
+        share = np.divide(used, credits, out=np.zeros_like(used), where=credits > 0)
+        out.update({c: v * share for c, v in credit.items()})
     out["heffingskortingen"] = used
     out["te_betalen"] = due - used
     return out

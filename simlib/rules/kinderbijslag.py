@@ -18,18 +18,22 @@ def leeftijd_op(age: np.ndarray, birth_month: np.ndarray, month: int) -> np.ndar
     return age + (birth_month < month)
 
 
-def kwartaalbedrag(leeftijd: np.ndarray, basisbedrag: float, p) -> np.ndarray:
-    """The amount for one quarter by the age on its first day (AKW art. 12 lid 2); nil from the maximum age."""
+MAX_AGE = 130
+
+
+def kwartaalbedragen(basisbedrag: float, p) -> np.ndarray:
+    """The amount for one quarter by the age on its first day, as a table over ages 0..MAX_AGE (AKW art. 12 lid 2:
+    a share of the basisbedrag rounded to cents, as published; nil from the maximum age)."""
+    age = np.arange(MAX_AGE + 1)
     share = p.percentage
-    pct = np.select([leeftijd < 6, leeftijd < 12, leeftijd < p.maximumleeftijd_kind],
-                    [share.tot_6, share.van_6_tot_12, share.van_12_tot_18], 0.0)
+    pct = np.select([age < 6, age < 12, age < p.maximumleeftijd_kind], [share.tot_6, share.van_6_tot_12, share.van_12_tot_18], 0.0)
     return np.round(basisbedrag * pct, 2)
 
 
 def kinderbijslag(age: np.ndarray, birth_month: np.ndarray, p) -> np.ndarray:
     """Kinderbijslag for the year per child (AKW art. 11-12): the sum of the four quarters."""
     total = np.zeros(age.shape, dtype=float)
+    tables = {half: kwartaalbedragen(b, p) for half, b in (("1", p.basisbedrag.eerste_halfjaar), ("2", p.basisbedrag.tweede_halfjaar))}
     for month in QUARTER_START_MONTHS:
-        basis = p.basisbedrag.eerste_halfjaar if month < 7 else p.basisbedrag.tweede_halfjaar
-        total += kwartaalbedrag(leeftijd_op(age, birth_month, month), basis, p)
+        total += tables["1" if month < 7 else "2"][np.clip(leeftijd_op(age, birth_month, month), 0, MAX_AGE)]
     return total
