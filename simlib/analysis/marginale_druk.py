@@ -37,12 +37,18 @@ class MarginalRates:
     rate: np.ndarray
 
     def shares(self) -> dict:
-        """The share of workers above each threshold, the median and the 10th and 90th percentile."""
+        """The share of workers above each threshold, the median and the 10th and 90th percentile; and the share of
+        households (with a worker) whose first earner is above each threshold."""
         w = self.weight
         total = w.sum()
         out = {f"share_above_{int(t * 100)}": float(w[self.rate > t].sum() / total) if total else 0.0 for t in THRESHOLDS}
         p10, p50, p90 = weighted_quantile(self.rate, w, np.array([0.1, 0.5, 0.9])) if total else (np.nan,) * 3
         out.update({"median": float(p50), "p10": float(p10), "p90": float(p90), "workers": float(total)})
+        first = self.role == 0  # households by the marginale druk of their first earner
+        hw = w[first].sum()
+        out.update({f"households_share_above_{int(t * 100)}": float(w[first & (self.rate > t)].sum() / hw) if hw else 0.0
+                    for t in THRESHOLDS})
+        out["households"] = float(hw)
         return out
 
     def table(self, groups: np.ndarray, name: str) -> pd.DataFrame:

@@ -56,8 +56,10 @@ def _net_income_html(s: dict) -> list[str]:
            f"{low['persons_baseline']:,.0f} → {low['persons_reform']:,.0f} ({low['persons_change']:+,.0f})</td></tr>"]
     for p in (60, 80, 100):
         if md:
-            out.append(f"<tr><td>Workers with a marginale druk above {p}%</td><td>{md['baseline'][f'share_above_{p}'] * 100:.1f}% → "
-                       f"{md['reform'][f'share_above_{p}'] * 100:.1f}%</td></tr>")
+            out.append(f"<tr><td>Workers with a marginale druk above {p}% (households, by their first earner)</td>"
+                       f"<td>{md['baseline'][f'share_above_{p}'] * 100:.1f}% → {md['reform'][f'share_above_{p}'] * 100:.1f}% "
+                       f"({md['baseline'][f'households_share_above_{p}'] * 100:.1f}% → "
+                       f"{md['reform'][f'households_share_above_{p}'] * 100:.1f}%)</td></tr>")
     out.append("</table><p class='note'>Net income: toetsingsinkomen minus box 1 income tax and premiums after the "
                "heffingskortingen, plus kinderbijslag and the allowances after take-up (docs/net_income.md). Low incomes: net "
                "income without huurtoeslag per CBS equivalent adult below the CBS lage-inkomensgrens. Marginale druk: of a 3% "
