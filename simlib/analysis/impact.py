@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from simlib.analysis.behaviour import behavioural_effect, risk_coefficient
 from simlib.analysis.koopkracht import NetIncomeComparison, net_comparison
 from simlib.analysis.repayments.runs import RepaymentComparison, compare_repayments
 from simlib.engine.model import TENURES, TYPES, Population
@@ -92,6 +93,7 @@ class Comparison:
     reform: Simulation
     household: pd.DataFrame = field(repr=False)
     net: NetIncomeComparison | None = None  # koopkracht, low incomes, marginale druk
+    behaviour: dict | None = None  # static against behavioural cost (analysis/behaviour.py)
     interval: Interval | None = None
     validation: dict = field(default_factory=dict)  # per headline number: interval and the published counterpart
     provenance: dict = field(default_factory=dict)
@@ -114,6 +116,8 @@ class Comparison:
         }
         if self.net is not None:
             out.update(self.net.to_dict())
+        if self.behaviour is not None:
+            out["behaviour"] = self.behaviour
         if self.interval is not None:
             out["interval"] = self.interval.to_dict()
         if self.validation:
@@ -245,6 +249,10 @@ def impact(reform: Scenario, baseline: Scenario, population: Population, year: i
     cost, recipients = cost_and_recipients(base, ref)
     entitlement = entitlement_changes(df)
     net = net_comparison(base, ref, df, marginal=marginal)
+    behaviour = None
+    if repayments.modelled and repayments.risk:
+        beta = risk_coefficient(reform)
+        behaviour = behavioural_effect(base, ref, repayments.risk, {a: cost[a].change for a in ALLOWANCES}, beta)
     return Comparison(
         year=year, households=float(w.sum()),
         reform_scenario={"name": reform.name, "description": reform.description, "signal": reform.signal},
@@ -252,7 +260,7 @@ def impact(reform: Scenario, baseline: Scenario, population: Population, year: i
         no_change=float(w[df["change"].abs() < 0.5].sum()), entitlement_changes=entitlement,
         partner_changes=float(w[df["partner_changed"]].sum()), repayments=repayments,
         tables={**_tables(df, cost, recipients, entitlement, repayment_tables), **net.tables}, baseline=base, reform=ref,
-        household=df, net=net)
+        household=df, net=net, behaviour=behaviour)
 
 
 def seed_interval(reform: Scenario, baseline: Scenario, year: int, first: dict, n_households: int, seeds: int, log=None) -> Interval:

@@ -37,8 +37,10 @@ def received(award, draw, intercept: float, slope: float):
     return out
 
 
-def solve_intercept(monthly_amount, weight, non_take_up: float, slope: float, start: float | None = None) -> float:
-    """The intercept at which the weighted expected non-take-up among the entitled equals ``non_take_up``.
+def solve_intercept(monthly_amount, weight, non_take_up: float, slope: float, start: float | None = None,
+                    offset=None) -> float:
+    """The intercept at which the weighted expected non-take-up among the entitled equals ``non_take_up``
+    (``offset``: a term per claimant added to the index, as the behavioural take-up's repayment risk).
 
     The expected non-take-up falls monotonically in the intercept: Newton's method from ``start`` (the previous
     round's value) with its exact derivative, checked by a bracketing solver (scipy's brentq) when it does not settle.
@@ -49,6 +51,8 @@ def solve_intercept(monthly_amount, weight, non_take_up: float, slope: float, st
         return 10.0
     w = w / w.sum()
     x = slope * np.log1p(np.maximum(amount, 0.0) / 10.0)
+    if offset is not None:
+        x = x + np.asarray(offset, dtype=float)
 
     def gap(a):
         return float(np.sum(w / (1.0 + np.exp(a + x)))) - non_take_up  # 1 - p = 1 / (1 + exp(a + x))

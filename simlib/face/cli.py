@@ -139,6 +139,10 @@ def cmd_compare(args) -> int:
         md = s["marginale_druk"]
         print("  workers with marginale druk above 60 / 80 / 100%: "
               + " / ".join(f"{md['baseline'][f'share_above_{p}'] * 100:.1f}% -> {md['reform'][f'share_above_{p}'] * 100:.1f}%" for p in (60, 80, 100)))
+    if s.get("behaviour"):
+        b = s["behaviour"]
+        print(f"  spending with behavioural take-up € {b['behavioural_cost'] / 1e6:+,.1f} mln (static € {b['static_cost'] / 1e6:+,.1f} mln; "
+              f"of which the take-up response to the repayment risk € {b['take_up_response'] / 1e6:+,.1f} mln)")
     rp = s["repayments"]
     if rp.get("status") == "modelled":
         for key, label in (("count_ge_500", "repayments >= EUR 500"), ("problematic", "problematic repayments"), ("amount", "amount repaid (EUR mln)")):

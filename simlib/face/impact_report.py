@@ -68,6 +68,23 @@ def _net_income_html(s: dict) -> list[str]:
     return out
 
 
+def _behaviour_html(s: dict) -> list[str]:
+    """Static against behavioural cost (summary.json's behaviour)."""
+    b = s.get("behaviour")
+    if not b:
+        return []
+    out = ["<h2>Take-up that responds to the repayment risk</h2><table><tr><th>allowance</th><th>static cost (€ mln)</th>"
+           "<th>behavioural cost (€ mln)</th><th>of which take-up response</th><th>take-up baseline → reform</th></tr>"]
+    for a, v in b["per_allowance"].items():
+        out.append(f"<tr><td>{a}</td><td>{v['static_cost'] / 1e6:+,.1f}</td><td>{v['behavioural_cost'] / 1e6:+,.1f}</td>"
+                   f"<td>{v['take_up_response'] / 1e6:+,.1f}</td><td>{v['take_up_baseline']:.1%} → {v['take_up_reform']:.1%}</td></tr>")
+    out.append(f"<tr><td><b>total</b></td><td>{b['static_cost'] / 1e6:+,.1f}</td><td>{b['behavioural_cost'] / 1e6:+,.1f}</td>"
+               f"<td>{b['take_up_response'] / 1e6:+,.1f}</td><td></td></tr></table>")
+    out.append(f"<p class='note'>{html.escape(b['method'])}; risk coefficient {b['risk_coefficient']:g} (an upper bound: the "
+               "whole gap in non-take-up of the self-employed is put down to repayment risk). docs/behaviour.md.</p>")
+    return out
+
+
 def render_html(c: Comparison) -> str:
     s = c.summary
     parts = [
@@ -119,6 +136,7 @@ def render_html(c: Comparison) -> str:
                      f"<td>{ec['no_longer_entitled']:,.0f}</td></tr>")
     parts.append("</table>")
     parts += _net_income_html(s)
+    parts += _behaviour_html(s)
     rp = s["repayments"]
     if rp.get("status") == "modelled":
         parts.append("<h2>Repayments (terugvorderingen) at the final award</h2><table><tr><th></th><th>baseline</th><th>reform</th><th>change</th></tr>")

@@ -90,6 +90,7 @@ class _Repayments(BaseModel):
 class _Behaviour(BaseModel):
     model_config = _STRICT
     take_up: dict[str, _TakeUp] = Field(default_factory=dict, max_length=10)
+    take_up_risk_coefficient: float | None = Field(default=None, ge=0, le=100)  # behavioural take-up (analysis/behaviour.py)
     repayments: _Repayments | None = None
 
 
@@ -122,6 +123,7 @@ class Scenario:
     behaviour: dict[str, dict] = field(default_factory=dict)
     files: list[dict] = field(default_factory=list)  # provenance: path and sha256 of every file used
     repayments: dict = field(default_factory=dict)  # levers of the advances-and-repayments model
+    risk_coefficient: float | None = None  # of the behavioural take-up; None: the fitted default (behaviour.yaml)
 
     def parameter_set(self, year: int | None = None) -> ParameterSet:
         """The parameters of ``year`` (default: the scenario's year) with this scenario applied."""
@@ -240,6 +242,7 @@ def load_scenario(path: str | Path, _seen: tuple = ()) -> Scenario:
     behaviour: dict[str, dict] = {}
     repayments: dict = {}
     files: list[dict] = []
+    risk_coefficient = None
     year = sf.year
     for i, other in enumerate(sf.stack):
         if not other.strip() or not other.isprintable():
@@ -255,6 +258,7 @@ def load_scenario(path: str | Path, _seen: tuple = ()) -> Scenario:
         for a, b in sub.behaviour.items():
             behaviour[a] = {**behaviour.get(a, {}), **b}
         repayments.update(sub.repayments)
+        risk_coefficient = sub.risk_coefficient if sub.risk_coefficient is not None else risk_coefficient
         files += sub.files
         year = year if year is not None else sub.year
     for group, name in sf.changes.variants.items():
@@ -273,8 +277,10 @@ def load_scenario(path: str | Path, _seen: tuple = ()) -> Scenario:
         behaviour[a] = {**behaviour.get(a, {}), **tu.model_dump(exclude_none=True)}
     if sf.changes.behaviour.repayments is not None:
         repayments.update(sf.changes.behaviour.repayments.model_dump(exclude_unset=True))
+    if sf.changes.behaviour.take_up_risk_coefficient is not None:
+        risk_coefficient = sf.changes.behaviour.take_up_risk_coefficient
     files.append({"path": str(path), "sha256": hashlib.sha256(raw).hexdigest()})
-    scenario = Scenario(sf.name, sf.description, sf.signal, year, parameters, behaviour, files, repayments)
+    scenario = Scenario(sf.name, sf.description, sf.signal, year, parameters, behaviour, files, repayments, risk_coefficient)
     if year is not None:
         scenario.resolve(year)  # every value must also hold once references are resolved
     return scenario

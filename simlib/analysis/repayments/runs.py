@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -11,7 +11,7 @@ import pandas as pd
 import yaml
 
 from simlib.analysis.repayments.events import Levers, draw_events
-from simlib.analysis.repayments.year import breakdown, simulate_year, summarise
+from simlib.analysis.repayments.year import breakdown, mean_risk, repayment_risk, simulate_year, summarise
 from simlib.engine.model import Population
 from simlib.parameters.scenario import Scenario
 
@@ -21,9 +21,11 @@ BREAKDOWNS = ("household_type", "decile", "profile")
 OFFICIAL = Path(__file__).resolve().parents[3] / "data" / "targets" / "official_aggregates.yaml"
 
 
-def repayment_runs(scenario: Scenario, pop: Population, year: int, seeds: int, tables: bool = True) -> tuple[list[dict], dict[str, pd.DataFrame]]:
+def repayment_runs(scenario: Scenario, pop: Population, year: int, seeds: int, tables: bool = True,
+                   risks: list | None = None) -> tuple[list[dict], dict[str, pd.DataFrame]]:
     """``seeds`` runs of the year under ``scenario``: the summary of each run (see :func:`summarise`) and, from the
-    first run, the repayments by household type, income decile and work profile."""
+    first run, the repayments by household type, income decile and work profile. ``risks``, if given, gets each
+    run's repayment risk by allowance and work profile (:func:`simlib.analysis.behaviour.repayment_risk`)."""
     levers = Levers.from_scenario(scenario.repayments)
     params = scenario.parameter_set(year)
     take_up = scenario.take_up(pop.meta.get("take_up"))
@@ -31,6 +33,8 @@ def repayment_runs(scenario: Scenario, pop: Population, year: int, seeds: int, t
     for k in range(seeds):
         res = simulate_year(pop, params, take_up, draw_events(pop, SEED0 + k, levers), levers)
         runs.append(summarise(res))
+        if risks is not None:
+            risks.append(repayment_risk(res, pop))
         if k == 0 and tables:
             for by in BREAKDOWNS:
                 out_tables[f"repayments_by_{by}"] = pd.DataFrame([{by: key, **v} for key, v in breakdown(res, pop, by).items()])
@@ -62,6 +66,7 @@ class RepaymentComparison:
     reform: dict | None = None
     change: dict | None = None
     change_interval: dict | None = None
+    risk: dict | None = field(default=None, repr=False)  # baseline and reform: repayment risk by allowance and profile
 
     @property
     def modelled(self) -> bool:
@@ -79,9 +84,10 @@ def compare_repayments(baseline: Scenario, reform: Scenario, pop: Population, ye
     tables of both runs by household type, decile and work profile (a column ``run``)."""
     if seeds <= 0:
         return RepaymentComparison("not computed (repayment_seeds = 0)"), {}
-    runs, tables = {}, {}
+    runs, tables, risks = {}, {}, {}
     for label, sc in (("baseline", baseline), ("reform", reform)):
-        runs[label], t = repayment_runs(sc, pop, year, seeds)
+        risks[label] = []
+        runs[label], t = repayment_runs(sc, pop, year, seeds, risks=risks[label])
         for name, df in t.items():
             tables.setdefault(name, []).append(df.assign(run=label))
     changes = [{key: r[key] - b[key] for key in REPAYMENT_KEYS} for b, r in zip(runs["baseline"], runs["reform"])]
@@ -89,7 +95,8 @@ def compare_repayments(baseline: Scenario, reform: Scenario, pop: Population, ye
         "modelled", seeds, "mean over the Monte Carlo runs of the year's events; the interval is min-max",
         mean_and_interval(runs["baseline"]), mean_and_interval(runs["reform"]),
         {key: float(np.mean([c[key] for c in changes])) for key in REPAYMENT_KEYS},
-        {key: [float(np.min([c[key] for c in changes])), float(np.max([c[key] for c in changes]))] for key in REPAYMENT_KEYS})
+        {key: [float(np.min([c[key] for c in changes])), float(np.max([c[key] for c in changes]))] for key in REPAYMENT_KEYS},
+        risk={label: mean_risk(r) for label, r in risks.items()})
     return result, {name: pd.concat(parts, ignore_index=True) for name, parts in tables.items()}
 
 

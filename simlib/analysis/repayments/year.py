@@ -317,3 +317,35 @@ def breakdown(res: YearResult, pop: Population, by: str) -> dict:
     present = np.bincount(codes, minlength=k) > 0
     return {names[i]: {"households": float(households[i]), "repayments_ge_500": float(repayments[i]),
                        "problematic": float(problematic[i])} for i in np.flatnonzero(present)}
+
+
+HIGH_REPAYMENT = 500.0  # euros: a 'hoge terugvordering' (Stand van de uitvoering Toeslagen 2021, par. 3.3)
+
+
+def head_profile(pop: Population) -> np.ndarray:
+    """The work profile of each household's first person (code of engine.model.PROFILES; -1 unknown)."""
+    hh = pop.persons["household"]
+    first = np.r_[True, hh[1:] != hh[:-1]]
+    return pop.persons["profile"][first].astype(np.int64)
+
+
+def repayment_risk(res: YearResult, pop: Population) -> dict[str, np.ndarray]:
+    """Per allowance and work profile: the weighted share of the households with an advance whose repayment is
+    EUR 500 or more (a profile without claimants gets the allowance's overall share)."""
+    profile = head_profile(pop)
+    out = {}
+    for a in ALLOWANCES:
+        rows = res.claimants[a]
+        w = res.weight[rows]
+        high = res.repayment[a] >= HIGH_REPAYMENT
+        cells = np.maximum(profile[rows], 0)
+        total = np.bincount(cells, weights=w, minlength=len(PROFILES))
+        hit = np.bincount(cells, weights=w * high, minlength=len(PROFILES))
+        overall = float(hit.sum() / total.sum()) if total.sum() > 0 else 0.0
+        out[a] = np.where(total > 0, hit / np.maximum(total, 1e-12), overall)
+    return out
+
+
+def mean_risk(risks: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The mean over Monte Carlo runs of :func:`repayment_risk`."""
+    return {a: np.mean([r[a] for r in risks], axis=0) for a in risks[0]}
