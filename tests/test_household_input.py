@@ -48,7 +48,7 @@ def test_bad_input_is_one_clear_line(household, message):
 
 
 def test_year_without_parameters():
-    with pytest.raises(ParameterError, match=r"year: no parameters for 2019; supported years are 2020–2026"):
+    with pytest.raises(ParameterError, match=r"year: no parameters for 2019; supported years are 2020–2030"):
         simlib.calculate_household(bad(year=2019))
 
 

@@ -97,3 +97,15 @@ def test_panel_updates_figures_and_headline_in_place(engine, tmp_path):
     assert "huurtoeslag.maximale_huurgrens.werking: geen" in saved.read_text()
     panel.reset()
     assert cost.layout.title.text == title0
+
+
+def test_panel_costs_its_settings_over_the_budget_window(engine, tmp_path):
+    from simlib.face.whatif_panel import WhatIfPanel
+
+    panel = WhatIfPanel(engine, out_dir=tmp_path)
+    panel.controls["alo_kop"].value = panel.engine.defaults["alo_kop"] + 500  # EUR 500 more for every single parent
+    w = panel.window(years=[2026, 2027])
+    assert [r["year"] for r in w.rows] == [2026, 2027]
+    # a fixed amount above the law of both years: it costs in both, and the law's own 2027 rise eats part of it
+    assert w.rows[0]["cost_kindgebonden_budget"] > w.rows[1]["cost_kindgebonden_budget"] > 0
+    assert "whatif-window-total" in panel.window_box.children[0]._dom_classes

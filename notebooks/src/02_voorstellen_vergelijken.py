@@ -100,6 +100,21 @@ charts.marginale_druk_shares(s)
 focus.tables["marginale_druk_by_decile"]
 
 # %% [markdown]
+# ## The budget window 2026-2030
+#
+# The proposal over the cabinet period: each year on the population and law of that year (after 2026 the written
+# amounts, else indexed with `data/projections/cpb.yaml`), with its phase-in. `docs/budget_window.md`.
+
+# %%
+from simlib.analysis.window import budget_window
+from simlib.parameters.scenario import load_scenario
+from simlib.face.window_report import window_figure
+
+window = budget_window(load_scenario("kot-96-procent-ingroei-2027-2029"), years=range(2026, 2031), repayment_seeds=1)
+display(window.table[["year", "parameters", "share_in_force", "cost", "behavioural_cost", "winners", "losers"]])
+window_figure(window)
+
+# %% [markdown]
 # ## Export for a briefing
 
 # %%

@@ -79,24 +79,27 @@ class Behaviour:
     intercept: dict
     risk: dict
 
-    def received(self, sim: Simulation, risk: dict | None = None) -> dict[str, float]:
+    def received(self, sim: Simulation, risk: dict | None = None, shift: dict | None = None) -> dict[str, float]:
         """Spending after behavioural take-up per allowance (weighted to the country), at ``risk`` (default: the
-        baseline's), with the simulation's own draws."""
+        baseline's), with the simulation's own draws; ``shift``: a scenario's change of the take-up intercepts
+        (reminder letters, say)."""
         risk = risk or self.risk
+        shift = shift or {}
         out = {}
         for a in ALLOWANCES:
             c = claimants(sim, a)
-            claim = c.draw < probability(c, self.intercept[a], self.slope, self.risk_coefficient, risk[a])
+            claim = c.draw < probability(c, self.intercept[a] + shift.get(a, 0.0), self.slope, self.risk_coefficient, risk[a])
             out[a] = float(np.sum(c.award * c.weight * claim))
         return out
 
-    def take_up(self, sim: Simulation, risk: dict | None = None) -> dict[str, float]:
+    def take_up(self, sim: Simulation, risk: dict | None = None, shift: dict | None = None) -> dict[str, float]:
         """Expected take-up (weighted share of the entitled who claim) per allowance at ``risk``."""
         risk = risk or self.risk
+        shift = shift or {}
         out = {}
         for a in ALLOWANCES:
             c = claimants(sim, a)
-            p = probability(c, self.intercept[a], self.slope, self.risk_coefficient, risk[a])
+            p = probability(c, self.intercept[a] + shift.get(a, 0.0), self.slope, self.risk_coefficient, risk[a])
             out[a] = float(np.sum(p * c.weight) / c.weight.sum()) if c.weight.sum() else 1.0
         return out
 
@@ -172,18 +175,20 @@ def risk_coefficient(scenario=None) -> float:
     return float(own) if own is not None else float(assumptions()["risk_coefficient"])
 
 
-def behavioural_effect(base: Simulation, reform: Simulation, risk: dict, static_cost: dict, beta: float) -> dict:
+def behavioural_effect(base: Simulation, reform: Simulation, risk: dict, static_cost: dict, beta: float,
+                       shift: dict | None = None) -> dict:
     """Spending per allowance under the behavioural take-up: the reform's rules at the baseline's repayment risk, and
     at its own (``risk``: the baseline's and the reform's, from the year of repayments); the take-up response is
-    their difference. ``static_cost``: the change in spending with the static take-up (compare's headline)."""
+    their difference. ``static_cost``: the change in spending with the static take-up (compare's headline);
+    ``shift``: the reform's own change of the take-up intercepts against the baseline's (in both reform runs)."""
     from simlib.population.build import non_take_up_targets
 
     slope = float((base.take_up or {}).get("zorgtoeslag", {}).get("slope", 0.8))
     b = fit_behaviour(base, risk["baseline"], non_take_up_targets(base.year), beta, slope)
     at_base = b.received(base)
-    rules = b.received(reform)  # the reform's awards, the baseline's repayment risk
-    responded = b.received(reform, risk["reform"])
-    take_up = {"baseline": b.take_up(base), "reform": b.take_up(reform, risk["reform"])}
+    rules = b.received(reform, shift=shift)  # the reform's awards, the baseline's repayment risk
+    responded = b.received(reform, risk["reform"], shift)
+    take_up = {"baseline": b.take_up(base), "reform": b.take_up(reform, risk["reform"], shift)}
     out = {"risk_coefficient": beta, "per_allowance": {}}
     for a in ALLOWANCES:
         out["per_allowance"][a] = {

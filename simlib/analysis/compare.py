@@ -42,7 +42,8 @@ def compare(reform: Scenario, baseline: Scenario | None = None, population: Popu
     year = year or reform.year or (baseline.year if baseline else None) or (population.year if population else 2020)
     if population is None:
         population = build.cached_population(year, log=log)
-    baseline = baseline or current_law(year)
+    reform = reform.phased(year)  # as in force in the year: a phase-in gives that year's share (the scenario itself if none)
+    baseline = baseline.phased(year) if baseline is not None else current_law(year)
     result = impact(reform, baseline, population, year, repayment_seeds, marginal=marginal)
     n = population.n_households
     if seeds is None:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from simlib.analysis.behaviour import behavioural_effect, risk_coefficient
 from simlib.analysis.koopkracht import NetIncomeComparison, net_comparison
+from simlib.analysis.labour_supply import labour_supply_effect
 from simlib.analysis.repayments.runs import RepaymentComparison, compare_repayments
 from simlib.engine.model import TENURES, TYPES, Population
 from simlib.engine.simulate import Simulation, simulate
@@ -94,6 +95,7 @@ class Comparison:
     household: pd.DataFrame = field(repr=False)
     net: NetIncomeComparison | None = None  # koopkracht, low incomes, marginale druk
     behaviour: dict | None = None  # static against behavioural cost (analysis/behaviour.py)
+    labour_supply: dict | None = None  # the parents' labour-supply response (analysis/labour_supply.py), when switched on
     interval: Interval | None = None
     validation: dict = field(default_factory=dict)  # per headline number: interval and the published counterpart
     provenance: dict = field(default_factory=dict)
@@ -118,6 +120,8 @@ class Comparison:
             out.update(self.net.to_dict())
         if self.behaviour is not None:
             out["behaviour"] = self.behaviour
+        if self.labour_supply is not None:
+            out["labour_supply"] = self.labour_supply
         if self.interval is not None:
             out["interval"] = self.interval.to_dict()
         if self.validation:
@@ -252,7 +256,10 @@ def impact(reform: Scenario, baseline: Scenario, population: Population, year: i
     behaviour = None
     if repayments.modelled and repayments.risk:
         beta = risk_coefficient(reform)
-        behaviour = behavioural_effect(base, ref, repayments.risk, {a: cost[a].change for a in ALLOWANCES}, beta)
+        shift = {a: reform.behaviour.get(a, {}).get("intercept_shift", 0.0) - baseline.behaviour.get(a, {}).get("intercept_shift", 0.0)
+                 for a in ALLOWANCES}
+        behaviour = behavioural_effect(base, ref, repayments.risk, {a: cost[a].change for a in ALLOWANCES}, beta, shift)
+    labour = labour_supply_effect(reform, base, ref, reform.take_up(population.meta.get("take_up")), cost["total"].change)
     return Comparison(
         year=year, households=float(w.sum()),
         reform_scenario={"name": reform.name, "description": reform.description, "signal": reform.signal},
@@ -260,7 +267,7 @@ def impact(reform: Scenario, baseline: Scenario, population: Population, year: i
         no_change=float(w[df["change"].abs() < 0.5].sum()), entitlement_changes=entitlement,
         partner_changes=float(w[df["partner_changed"]].sum()), repayments=repayments,
         tables={**_tables(df, cost, recipients, entitlement, repayment_tables), **net.tables}, baseline=base, reform=ref,
-        household=df, net=net, behaviour=behaviour)
+        household=df, net=net, behaviour=behaviour, labour_supply=labour)
 
 
 def seed_interval(reform: Scenario, baseline: Scenario, year: int, first: dict, n_households: int, seeds: int, log=None) -> Interval:

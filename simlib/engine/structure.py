@@ -294,7 +294,7 @@ def household_blocks(household: np.ndarray, nh: int, size: int = 1 << 18) -> lis
     return [(h0, h1, int(p[2 * i]), int(p[2 * i + 1])) for i, (h0, h1) in enumerate(bounds)]
 
 
-INCOME_COLUMNS = ("income", "hours_worked")  # person columns the derived structure of a population may differ in
+INCOME_COLUMNS = ("income", "hours_worked", "works", "profile")  # person columns a derived structure may differ in (none of them shapes the structure; works is re-read)
 
 
 def derive_from(population: Population, base: Population) -> None:
@@ -311,7 +311,7 @@ def _derivable(population: Population, base: Population) -> bool:
 
 
 def _derive(population: Population, st: Structure, p) -> Structure:
-    """The structure of a population that differs from the one of ``st`` only in income and hours worked."""
+    """The structure of a population that differs from the one of ``st`` only in income, hours worked and work."""
     P = population.persons
     nh, heads, partner = population.n_households, st.units["head"], st.units["partner"]
     units = dict(st.units)
@@ -329,4 +329,6 @@ def _derive(population: Population, st: Structure, p) -> Structure:
         homes["rekeninkomen"][h0:h1] = hh.rekeninkomen(P, member, st.persons["ht_young_child"], nh, exemption, b)
 
     parallel_map(block, household_blocks(P["household"], nh))
+    works = P["works"]  # the work requirement of both parents (Wko art. 1.6), as unit_members
+    units["works"] = works[heads] & np.where(partner >= 0, works[np.maximum(partner, 0)], True)
     return Structure(st.partners, st.persons, units, st.kgb, st.care, homes)

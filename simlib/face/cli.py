@@ -117,6 +117,14 @@ def cmd_compare(args) -> int:
     from simlib.parameters.scenario import load_scenario
     from simlib.population.store import load_population
 
+    if args.projections:
+        from simlib.parameters.indexation import use_projections
+
+        use_projections(args.projections)
+    if args.years or args.all:
+        return _compare_window(args)
+    if not args.scenario:
+        raise InputError("compare: name a scenario file (or give --all --years 2026-2030)")
     reform = load_scenario(args.scenario)
     baseline = load_scenario(args.baseline) if args.baseline else None
     pop = load_population(args.population) if args.population else None
@@ -143,12 +151,48 @@ def cmd_compare(args) -> int:
         b = s["behaviour"]
         print(f"  spending with behavioural take-up € {b['behavioural_cost'] / 1e6:+,.1f} mln (static € {b['static_cost'] / 1e6:+,.1f} mln; "
               f"of which the take-up response to the repayment risk € {b['take_up_response'] / 1e6:+,.1f} mln)")
+    if s.get("labour_supply"):
+        ls = s["labour_supply"]
+        print(f"  labour supply of parents: hours {ls['hours_change']:+.1%} ({ls['start_work']:,.0f} start working); tax and premiums "
+              f"€ {ls['tax_change'] / 1e6:+,.0f} mln, allowances € {ls['allowances_change'] / 1e6:+,.0f} mln: net cost "
+              f"€ {ls['net_cost'] / 1e6:+,.0f} mln (static € {ls['static_cost'] / 1e6:+,.0f} mln)")
     rp = s["repayments"]
     if rp.get("status") == "modelled":
         for key, label in (("count_ge_500", "repayments >= EUR 500"), ("problematic", "problematic repayments"), ("amount", "amount repaid (EUR mln)")):
             scale = 1e6 if key == "amount" else 1
             print(f"  {label:24s} {rp['baseline'][key] / scale:12,.0f} -> {rp['reform'][key] / scale:12,.0f} ({rp['change'][key] / scale:+,.0f})")
     _log(f"wrote {args.out}/summary.json, report.html and the tables")
+    return 0
+
+
+def _compare_window(args) -> int:
+    """``compare --years``: the budget window of one proposal, or with ``--all`` of every shipped proposal."""
+    from simlib.analysis.window import WINDOW, budget_window, parse_years, window_all, window_overview
+    from simlib.face.window_report import window_lines, write_window, write_windows
+    from simlib.parameters.scenario import load_scenario
+
+    years = parse_years(args.years) if args.years else list(WINDOW)
+    if args.population or args.seeds:
+        raise InputError("compare --years: each year uses the default population of that year; --population and --seeds do not apply")
+    if args.all:
+        if args.scenario:
+            raise InputError("compare --all: give either a scenario or --all, not both")
+        windows = window_all(years=years, repayment_seeds=args.repayment_runs, log=_log)
+        write_windows(windows, args.out)
+        print(window_overview(windows).to_string(index=False, float_format=lambda x: f"{x:,.0f}"))
+        _log(f"wrote {args.out}/overview.csv and a folder per proposal")
+        return 0
+    if not args.scenario:
+        raise InputError("compare --years: name a scenario file (or give --all)")
+    baseline = load_scenario(args.baseline) if args.baseline else None
+    w = budget_window(load_scenario(args.scenario), years, baseline, repayment_seeds=args.repayment_runs, log=_log)
+    write_window(w, args.out)
+    print(f"{w.scenario['name']}, {years[0]}-{years[-1]} (EUR mln; households):")
+    for line in window_lines(w):
+        print("  " + line)
+    for n in w.notes:
+        print("  " + n)
+    _log(f"wrote {args.out}/window.json, window.csv and report.html")
     return 0
 
 
@@ -298,7 +342,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
 
     c = sub.add_parser("compare", help="cost, winners and losers of a scenario against a baseline")
-    c.add_argument("scenario", help="scenario YAML file (or the name of one in scenarios/)")
+    c.add_argument("scenario", nargs="?", help="scenario YAML file (or the name of one in scenarios/)")
+    c.add_argument("--all", action="store_true", help="every shipped proposal (with --years: the budget window of each and overview.csv)")
+    c.add_argument("--years", help="a budget window, e.g. 2026-2030: cost, winners, losers and repayments per year and in total")
+    c.add_argument("--projections", help="projections file for the years after 2026 (default data/projections/cpb.yaml)")
     c.add_argument("--out", required=True, help="output directory (summary.json, tables, report.html)")
     c.add_argument("--baseline", help="baseline scenario (default: current law of the year)")
     c.add_argument("--population", help="population directory (default: the bundled or a cached one for the year)")

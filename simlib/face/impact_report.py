@@ -85,6 +85,24 @@ def _behaviour_html(s: dict) -> list[str]:
     return out
 
 
+def _labour_html(s: dict) -> list[str]:
+    """The parents' labour-supply response (summary.json's labour_supply), when the scenario switches it on."""
+    ls = s.get("labour_supply")
+    if not ls:
+        return []
+    rows = (("elasticities (hours, participation) to the parental price", f"{ls['hours_elasticity']:g}, {ls['participation_elasticity']:g}"),
+            ("carers (second earner or single parent in households using childcare)", f"{ls['carers']:,.0f}"),
+            ("median change of the parental price", f"{ls['median_price_change']:+.0%}"),
+            ("hours of the carers", f"{ls['hours_change']:+.1%} (all workers {ls['hours_change_all_workers']:+.2%})"),
+            ("carers who start / stop working", f"{ls['start_work']:,.0f} / {ls['stop_work']:,.0f}"),
+            ("gross income (€ mln)", f"{ls['gross_income_change'] / 1e6:+,.0f}"),
+            ("allowances through the response (€ mln)", f"{ls['allowances_change'] / 1e6:+,.0f}"),
+            ("income tax and premiums (€ mln)", f"{ls['tax_change'] / 1e6:+,.0f}"),
+            ("cost: static → net of the response (€ mln)", f"{ls['static_cost'] / 1e6:+,.0f} → {ls['net_cost'] / 1e6:+,.0f}"))
+    return (["<h2>Labour supply of parents</h2><table>"] + [f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in rows]
+            + [f"</table><p class='note'>{html.escape(ls['method'])}. docs/budget_window.md.</p>"])
+
+
 def render_html(c: Comparison) -> str:
     s = c.summary
     parts = [
@@ -137,6 +155,7 @@ def render_html(c: Comparison) -> str:
     parts.append("</table>")
     parts += _net_income_html(s)
     parts += _behaviour_html(s)
+    parts += _labour_html(s)
     rp = s["repayments"]
     if rp.get("status") == "modelled":
         parts.append("<h2>Repayments (terugvorderingen) at the final award</h2><table><tr><th></th><th>baseline</th><th>reform</th><th>change</th></tr>")

@@ -107,6 +107,8 @@ TEXT = {
     "lever_kgb_bedrag": ("per child", "per kind"),
     "lever_alo": ("alleenstaande-ouderkop", "alleenstaande-ouderkop"),
     "reset": ("Current law", "Huidig recht"),
+    "budget_window": ("Cost 2026-2030", "Kosten 2026-2030"),
+    "window_total": ("2026-2030 in total", "2026-2030 totaal"),
     "save_scenario": ("Save as scenario", "Bewaar als scenario"),
     "export": ("Export figures and table", "Exporteer figuren en tabel"),
     "computing": ("computing…", "bezig met rekenen…"),
@@ -119,6 +121,7 @@ TEXT = {
     "repay_change_title": ("Repayments, baseline and reform (one Monte Carlo run)", "Terugvorderingen, basispad en voorstel (één Monte Carlo-run)"),
     "count_ge_500": ("repayments ≥ €500", "terugvorderingen ≥ €500"),
     "mln_per_year": ("mln per year", "mln per jaar"),
+    "mln": ("mln", "mln"),
     "cost_title_total": ("Change in spending per allowance, {year}: total € {total:+,.0f} mln", "Verandering in uitgaven per toeslag, {year}: totaal € {total:+,.0f} mln"),
 }
 

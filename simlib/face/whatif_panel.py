@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from IPython.display import display
 
-from simlib.analysis.whatif import CHOICES, WhatIf, scenario_yaml
+from simlib.analysis.whatif import CHOICES, WhatIf, overrides, scenario_yaml
 from simlib.engine.io import write_text_atomic
 from simlib.face import charts
 from simlib.face.labels import t
@@ -77,6 +77,9 @@ class WhatIfPanel:
         save.on_click(lambda _: self.save_scenario())
         export = widgets.Button(description=t("export"), icon="download", layout=widgets.Layout(width="auto"))
         export.on_click(lambda _: self.export())
+        window = widgets.Button(description=t("budget_window"), icon="calendar", layout=widgets.Layout(width="auto"))
+        window.on_click(lambda _: self.window())
+        self.window_box = widgets.VBox([]).add_class("whatif-window")
         self.answer = self.engine.evaluate({})
         self.figures = {
             "cost": go.FigureWidget(charts.cost_change(self.answer)),
@@ -95,9 +98,9 @@ class WhatIfPanel:
             header("lever_partner"), c["toeslagpartner"],
             header("lever_kot"), c["uurprijs_dagopvang"],
             header("lever_kgb"), c["kgb_bedrag_per_kind"], c["alo_kop"],
-            widgets.HBox([reset, save]), export,
+            widgets.HBox([reset, save]), export, window,
         ], layout=widgets.Layout(width="450px", min_width="450px"))
-        right = widgets.VBox([self.headline, self.status, *self.figures.values()], layout=widgets.Layout(flex="1"))
+        right = widgets.VBox([self.headline, self.status, *self.figures.values(), self.window_box], layout=widgets.Layout(flex="1"))
         self.widget = widgets.HBox([left, right]).add_class("whatif-panel")
         self._show(self.answer)
 
@@ -148,6 +151,25 @@ class WhatIfPanel:
         self.headline.value = f"<div style='display:flex;flex-wrap:wrap;gap:6px'>{cells}</div>"
         self.status.value = (f"<span style='font-size:11px;color:#555'>"
                              f"{t('answered_in', ms=a['seconds'] * 1e3, n=self.engine.population.n_households)}</span>")
+
+    def window(self, years=None):
+        """The current settings over the budget window (default 2026-2030), each year on its own population and law
+        (analysis/window.py; no year of repayments: a few seconds). The settings are the panel year's amounts, held
+        in every year. Shows the cost per year under the figures and returns the BudgetWindow."""
+        from simlib.analysis.window import WINDOW, budget_window
+        from simlib.face.window_report import window_figure
+        from simlib.parameters.scenario import Scenario
+
+        self.status.value = f"<i>{t('computing')}</i>"
+        sc = Scenario("What-if", "the what-if panel's settings", None, self.engine.year,
+                      overrides(self.settings, self.engine.year, self.engine.baseline), {}, [])
+        w = budget_window(sc, years or WINDOW, repayment_seeds=0)
+        fig = go.FigureWidget(window_figure(w))
+        fig.layout.height = 340
+        total = w.totals["cost"] / 1e6
+        self.window_box.children = [widgets.HTML(f"<b>{t('window_total')}</b>: € {total:+,.0f} {t('mln')}").add_class("whatif-window-total"), fig]
+        self.status.value = ""
+        return w
 
     def reset(self) -> None:
         """Back to the baseline's settings."""

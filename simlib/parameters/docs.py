@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from simlib.parameters.loader import FILES, PARAMETER_DIR, SUPPORTED_YEARS, Parameter, parameter_tree
 
-MARK = {"verified": "", "verified_dienst": "", "secondary": " ²", "derived": " ³", "unverified": " ⁴"}
+MARK = {"verified": "", "verified_dienst": "", "secondary": " ²", "derived": " ³", "unverified": " ⁴", "projected": " ⁵"}
 STATUS_TEXT = {
     "verified": "read in the law text, Staatsblad or Staatscourant",
     "verified_dienst": "the Dienst Toeslagen's own calculator data or belastingdienst.nl",
@@ -37,7 +37,10 @@ def render_markdown() -> str:
         "(a test fails when this file and the YAML disagree). Each value in the YAML carries its source and status.",
         "",
         "Status marks in the tables: no mark = verified (law text, Staatsblad/Staatscourant, or the Dienst Toeslagen's",
-        "calculator data); ² secondary source; ³ derived from sourced inputs; ⁴ unverified reconstruction or estimate.",
+        "calculator data); ² secondary source (for 2027: announced in the begroting, not yet in the Staatscourant);",
+        "³ derived from sourced inputs; ⁴ unverified reconstruction or estimate; ⁵ projected: no value written for the",
+        "year, so the last one indexed by the rule of `simlib/parameters/indexation.yaml` with the growth of",
+        "`data/projections/cpb.yaml` (amounts in euro), or kept (percentages, rates, ages). See docs/budget_window.md.",
         "Percentages are written as percent numbers; the rules use them as fractions.",
         "",
     ]

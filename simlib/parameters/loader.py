@@ -32,10 +32,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simlib.errors import InputError, ParameterError, did_you_mean, short_repr
 from simlib.inputs import read_yaml
+from simlib.parameters.indexation import LAST_ENACTED_YEAR, ON_CHANGE, PROJECTED_YEARS, indexed
 
 PARAMETER_DIR = Path(__file__).parent
 FILES = ("awir", "zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag", "inkomstenbelasting", "kinderbijslag")
-SUPPORTED_YEARS = tuple(range(2020, 2027))
+ENACTED_YEARS = tuple(range(2020, LAST_ENACTED_YEAR + 1))  # every amount written in the parameter files
+SUPPORTED_YEARS = ENACTED_YEARS + PROJECTED_YEARS  # 2027-2030: amounts indexed where no value is written (indexation.py)
 
 Unit = Literal[
     "euro",
@@ -148,6 +150,8 @@ class Parameter:
             ended = [e for e in self.values if e.year < year and e.value is None]
             if ended and max(e.year for e in self.values if e.year < year) == ended[-1].year:
                 return ended[-1]  # a null value ends the parameter for all later years
+            if year > LAST_ENACTED_YEAR and any(e.year < year for e in self.values):
+                return self.projected(year)
             given = ", ".join(str(e.year) for e in self.values)
             raise ParameterError(
                 f"{self.file}: {self.path}: no value for {year} (values given for {given}); "
@@ -158,6 +162,15 @@ class Parameter:
             first = min(e.year for e in self.values)
             raise ParameterError(f"{self.file}: {self.path}: no value for {year} (first value is for {first})")
         return max(applicable, key=lambda e: e.year)
+
+    def projected(self, year: int) -> ValueEntry:
+        """The value of a year after the last enacted one without a written value: the last written value, moved by
+        its index (indexation.py) when it is an amount in euro, else kept."""
+        last = max((e for e in self.values if e.year < year), key=lambda e: e.year)
+        value, how = indexed(self.path, self.unit, self.columns, last.value, last.year, year)
+        if how is None:
+            how = f"projected: the {last.year} value kept (a {self.unit} without an index; {last.source})"
+        return ValueEntry(year, value, how, "projected", None)
 
 
 MAX_TABLE_ROWS = 1_000
@@ -398,6 +411,14 @@ def _freeze(items: tuple) -> tuple:
         return v
 
     return tuple((k, f(v)) for k, v in items)
+
+
+def clear_caches() -> None:
+    """Forget every resolved parameter set (after another projections file is chosen)."""
+    _load.cache_clear()
+
+
+ON_CHANGE.append(clear_caches)
 
 
 @functools.lru_cache(maxsize=256)

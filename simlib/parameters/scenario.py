@@ -7,6 +7,7 @@ A scenario file::
     signal: Stand van de uitvoering Toeslagen 2021, bijlage A 'Vermogensgrenzen'
     year: 2024                      # default berekeningsjaar (a run may choose another)
     stack: [other.yaml]             # optional: scenarios applied first (paths relative to this file)
+    phase_in: {2027: 0.5, 2028: 1}  # optional: share of the measure in force per year (0 before the first year)
     changes:
       parameters:                   # dotted parameter paths, values in the unit of the parameter file
         awir.vermogensgrens.huurtoeslag.alleenstaande: {from: awir.vermogensgrens.zorgtoeslag.alleenstaande}
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simlib.errors import InputError, ParameterError, did_you_mean, short_repr
@@ -85,11 +87,23 @@ class _Repayments(BaseModel):
         default_factory=lambda: ["flex", "zelfstandige"]
     )
     matiging: float = Field(default=0.0, ge=0, le=1)
+    voorschot_korting: float = Field(default=0.0, ge=0, le=0.5)
+    voorschot_profielen: list[Literal["vast", "flex", "zelfstandige", "uitkering", "pensioen", "student", "geen"]] = Field(
+        default_factory=lambda: ["flex", "zelfstandige"]
+    )
+    inkomen_opslag: float = Field(default=0.0, ge=0, le=0.2)
+
+
+class _LabourSupply(BaseModel):
+    model_config = _STRICT
+    hours_elasticity: float = Field(default=0.0, ge=-2, le=2)  # analysis/labour_supply.py
+    participation_elasticity: float = Field(default=0.0, ge=-2, le=2)
 
 
 class _Behaviour(BaseModel):
     model_config = _STRICT
     take_up: dict[str, _TakeUp] = Field(default_factory=dict, max_length=10)
+    labour_supply: _LabourSupply | None = None
     take_up_risk_coefficient: float | None = Field(default=None, ge=0, le=100)  # behavioural take-up (analysis/behaviour.py)
     repayments: _Repayments | None = None
 
@@ -108,6 +122,7 @@ class _ScenarioFile(BaseModel):
     signal: str | None = Field(default=None, max_length=10_000)
     year: int | None = None
     stack: list[str] = Field(default_factory=list, max_length=MAX_STACK)
+    phase_in: dict[int, float] | None = Field(default=None, max_length=20)  # year -> share of the measure in force
     changes: _Changes = Field(default_factory=_Changes)
 
 
@@ -124,6 +139,42 @@ class Scenario:
     files: list[dict] = field(default_factory=list)  # provenance: path and sha256 of every file used
     repayments: dict = field(default_factory=dict)  # levers of the advances-and-repayments model
     risk_coefficient: float | None = None  # of the behavioural take-up; None: the fitted default (behaviour.yaml)
+    phase_in: dict[int, float] | None = None  # year -> share of the measure in force (None: whole from the start)
+    labour_supply: dict | None = None  # elasticities of the parents' labour supply (analysis/labour_supply.py)
+
+    def share(self, year: int) -> float:
+        """The share of the measure in force in ``year``: that of the latest phase-in year up to it (0 before the first)."""
+        if not self.phase_in:
+            return 1.0
+        past = [y for y in self.phase_in if y <= year]
+        return self.phase_in[max(past)] if past else 0.0
+
+    def phased(self, year: int) -> Scenario:
+        """This scenario as in force in ``year``: with a share s between 0 and 1, every number moves the fraction s
+        from current law to the proposal (a table of the same shape cell by cell, a take-up shift and the repayment
+        levers times s); a choice, a switch or a table of another shape holds only once the share is 1."""
+        s = self.share(year)
+        if s >= 1.0 and not self.phase_in:
+            return self
+        base = load_parameters(year)
+        params: dict[str, Any] = {}
+        if s > 0:
+            for path, v in self.resolve(year).items():
+                if s >= 1.0:
+                    params[path] = v
+                else:
+                    b = base.entries[path].value
+                    mixed = _between(b, v, s, parameter_tree()[path].columns)
+                    if mixed is not None:
+                        params[path] = check_override(path, mixed, f"scenario {self.name!r}: phase_in {year}")
+        behaviour = {a: {"intercept_shift": c.get("intercept_shift", 0.0) * s,
+                         **({"slope": c["slope"]} if c.get("slope") is not None and s >= 1.0 else {})}
+                     for a, c in self.behaviour.items()} if s > 0 else {}
+        repayments = {k: (v * s if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
+                      for k, v in self.repayments.items()} if s > 0 else {}
+        name = self.name if s >= 1.0 else f"{self.name} ({s:.0%} in {year})"
+        return Scenario(name, self.description, self.signal, year, params, behaviour, self.files, repayments,
+                        self.risk_coefficient, None, self.labour_supply)
 
     def parameter_set(self, year: int | None = None) -> ParameterSet:
         """The parameters of ``year`` (default: the scenario's year) with this scenario applied."""
@@ -171,6 +222,27 @@ class Scenario:
         return h.hexdigest()[:16]
 
 
+def _between(base: Any, value: Any, share: float, columns=None) -> Any:
+    """``share`` of the way from ``base`` to ``value``: numbers; tables of the same shape cell by cell; step tables
+    (first column the income from which a row applies, the others percentages: the childcare table, the tax
+    brackets) on the union of both tables' bounds. None where no mix is defined (a switch, a choice)."""
+    if isinstance(value, bool) or isinstance(base, bool) or base is None:
+        return None
+    if isinstance(value, (int, float)) and isinstance(base, (int, float)):
+        return base + share * (value - base)
+    if not (isinstance(value, list) and isinstance(base, list)):
+        return None
+    b, v = np.asarray(base, dtype=float), np.asarray(value, dtype=float)
+    if b.shape == v.shape:
+        return (b + share * (v - b)).tolist()
+    step = columns and columns[0][0] == "inkomen_vanaf" and all(u == "percent" for _, u in columns[1:])
+    if not step or b.ndim != 2 or v.ndim != 2 or b.shape[1] != v.shape[1]:
+        return None
+    bounds = np.union1d(b[:, 0], v[:, 0])
+    at = lambda t: t[np.maximum(np.searchsorted(t[:, 0], bounds, side="right") - 1, 0), 1:]  # noqa: E731
+    return np.column_stack([bounds, at(b) + share * (at(v) - at(b))]).tolist()
+
+
 def _format(exc: ValidationError, where: str) -> str:
     err = exc.errors()[0]
     loc = ".".join(_show(x) for x in err["loc"] if x != "from_") or "(top level)"
@@ -181,6 +253,7 @@ def _format(exc: ValidationError, where: str) -> str:
             ("changes",): list(_Changes.model_fields),
             ("changes", "behaviour"): list(_Behaviour.model_fields),
             ("changes", "behaviour", "repayments"): list(_Repayments.model_fields),
+            ("changes", "behaviour", "labour_supply"): list(_LabourSupply.model_fields),
         }.get(tuple(str(x) for x in err["loc"][:-1]), [])
         name = str(err["loc"][-1])
         msg = f"unknown key{did_you_mean(name, allowed)}" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
@@ -243,6 +316,8 @@ def load_scenario(path: str | Path, _seen: tuple = ()) -> Scenario:
     repayments: dict = {}
     files: list[dict] = []
     risk_coefficient = None
+    phase_in = None
+    labour_supply = None
     year = sf.year
     for i, other in enumerate(sf.stack):
         if not other.strip() or not other.isprintable():
@@ -259,6 +334,8 @@ def load_scenario(path: str | Path, _seen: tuple = ()) -> Scenario:
             behaviour[a] = {**behaviour.get(a, {}), **b}
         repayments.update(sub.repayments)
         risk_coefficient = sub.risk_coefficient if sub.risk_coefficient is not None else risk_coefficient
+        phase_in = sub.phase_in if sub.phase_in is not None else phase_in
+        labour_supply = sub.labour_supply if sub.labour_supply is not None else labour_supply
         files += sub.files
         year = year if year is not None else sub.year
     for group, name in sf.changes.variants.items():
@@ -279,8 +356,17 @@ def load_scenario(path: str | Path, _seen: tuple = ()) -> Scenario:
         repayments.update(sf.changes.behaviour.repayments.model_dump(exclude_unset=True))
     if sf.changes.behaviour.take_up_risk_coefficient is not None:
         risk_coefficient = sf.changes.behaviour.take_up_risk_coefficient
+    if sf.changes.behaviour.labour_supply is not None:
+        labour_supply = sf.changes.behaviour.labour_supply.model_dump()
+    if sf.phase_in is not None:
+        for y, share in sf.phase_in.items():
+            if y not in SUPPORTED_YEARS or not (math.isfinite(share) and 0 <= share <= 1):
+                raise InputError(f"{where}: phase_in.{y}: expected a year {SUPPORTED_YEARS[0]}–{SUPPORTED_YEARS[-1]} "
+                                 f"and a share between 0 and 1, got {short_repr(share)}")
+        phase_in = dict(sorted(sf.phase_in.items()))
     files.append({"path": str(path), "sha256": hashlib.sha256(raw).hexdigest()})
-    scenario = Scenario(sf.name, sf.description, sf.signal, year, parameters, behaviour, files, repayments, risk_coefficient)
+    scenario = Scenario(sf.name, sf.description, sf.signal, year, parameters, behaviour, files, repayments, risk_coefficient,
+                        phase_in, labour_supply)
     if year is not None:
         scenario.resolve(year)  # every value must also hold once references are resolved
     return scenario

@@ -16,7 +16,7 @@ from simlib.engine.io import write_atomic, write_text_atomic
 from simlib.engine.memory import for_population, release_freed_memory
 from simlib.engine.model import Population
 from simlib.errors import InputError
-from simlib.parameters import SUPPORTED_YEARS, load_parameters
+from simlib.parameters import SUPPORTED_YEARS, indexation, load_parameters
 from simlib.population.calibrate import Equations, calibrate, calibration_equations, entitled_claimants
 from simlib.population.generate import DATA, assumptions, generate, national_households
 from simlib.population.store import load_population, save_population
@@ -43,15 +43,44 @@ def build_digest() -> str:
         files += sorted(path.rglob("*.py")) + sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
     files += sorted((DATA / "targets").glob("targets_*.yaml")) + [DATA / "targets" / "uprating.yaml"]
     h = hashlib.sha256(str(GENERATOR_VERSION).encode())
+    h.update(indexation.projections().digest.encode())  # the projected years' parameters and uprating
     for f in files:
         h.update(f.relative_to(PACKAGE.parent if f.is_relative_to(PACKAGE) else DATA.parent).as_posix().encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:12]
 
 
-@functools.cache
 def load_targets(year: int) -> dict:
-    """The target file of ``year`` (data/targets/targets_<year>.yaml)."""
+    """The target file of ``year`` (data/targets/targets_<year>.yaml); for a projected year (2027-2030), the
+    targets of the last year with a file, as :func:`projected_targets` derives them."""
+    if year in indexation.PROJECTED_YEARS and not (DATA / "targets" / f"targets_{year}.yaml").exists():
+        return projected_targets(year, indexation.current_path())
+    return _target_file(year)
+
+
+@functools.cache
+def projected_targets(year: int, projections_path) -> dict:
+    """Targets of a year without a target file: the household structure of the last year with one (its calibration
+    counts scaled to the projected number of households), the same non-take-up, no validation figures. The
+    composition is held at that year's (no ageing projected): an assumption, stated in each target's source."""
+    last = indexation.LAST_ENACTED_YEAR
+    base = _target_file(last)
+    ratio = national_households(year) / national_households(last)
+    targets = []
+    for t in base["targets"]:
+        if t["role"] == "validation":
+            continue
+        t = dict(t)
+        if t["role"] == "calibration":
+            t["value"] = t["value"] * ratio
+            t["source"] = f"projected: the {last} target x {ratio:.5f} (households {year} / {last}, data/projections); {t['source']}"
+            t["status"] = "PROJECTED"
+        targets.append(t)
+    return {"year": year, "description": f"Projected targets of {year}: the {last} structure scaled to the projected households", "targets": targets}
+
+
+@functools.cache
+def _target_file(year: int) -> dict:
     path = DATA / "targets" / f"targets_{year}.yaml"
     try:
         with open(path, encoding="utf-8") as fh:
@@ -216,7 +245,8 @@ def cached_population(year: int = 2020, n_households: int = DEFAULT_HOUSEHOLDS, 
     if (path / "meta.json").exists():
         return load_population(path)
     pop = build_population(year, n_households, seed, log=log)
-    _prune_cache(f"population_{year}_{n_households}_{seed}_")
-    save_population(pop, path)
+    if not (path / "meta.json").exists():  # another process (a test worker) may have built and written it meanwhile:
+        _prune_cache(f"population_{year}_{n_households}_{seed}_")  # then it is not replaced under its readers
+        save_population(pop, path)
     pop.meta["path"] = str(path)  # as when it is loaded from the cache
     return pop.freeze()

@@ -32,6 +32,7 @@ import numpy as np
 import yaml
 
 from simlib.engine.model import EXTRA_KINDS, PROFILES, TYPES, Population
+from simlib.parameters import indexation
 from simlib.parameters import load_parameters
 from simlib.rules.partner import RELATIVE_KINDS
 
@@ -46,10 +47,28 @@ def assumptions() -> dict:
         return yaml.safe_load(fh)
 
 
-@functools.cache
+# the series of the projections file that carry each uprating index beyond the last year of uprating.yaml
+PROJECTED_BY = {"income_wages": "contractloon", "income_minimum_wage": "minimumloon", "rent": "huurprijs", "assets": "vermogen"}
+
+
 def uprating() -> dict:
+    """The uprating indices of data/targets/uprating.yaml, carried into the projected years (2027-2030) by the growth
+    of the projections file (contract wages, minimum wage, rents, assets, households)."""
+    return _uprating(indexation.current_path())
+
+
+@functools.cache
+def _uprating(projections_path) -> dict:
     with open(DATA / "targets" / "uprating.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        U = yaml.safe_load(fh)
+    proj = indexation.projections(projections_path)
+    for name, series in [*PROJECTED_BY.items(), ("households_private_total", "huishoudens")]:
+        values = U[name]["index" if name in PROJECTED_BY else "value"]
+        last = max(values)
+        for y in indexation.PROJECTED_YEARS:
+            if y not in values:
+                values[y] = values[last] * proj.factor(series, last, y)
+    return U
 
 
 def national_households(year: int) -> float:

@@ -220,6 +220,7 @@ def assess(reform, baseline=None, population=None, year: int | None = None, thre
     th = thresholds if isinstance(thresholds, dict) else load_thresholds(thresholds)
     cmp = comparison or compare(reform, baseline, population, year=year, repayment_seeds=repayment_seeds)
     year = cmp.summary["year"]
+    reform = reform.phased(year)  # as in force in the year (a phase-in)
     baseline = baseline or current_law(year)
     pop = cmp.baseline.population
     sides = {"baseline": {"scenario": baseline, "sim": cmp.baseline, "p": baseline.parameter_set(year), "levers": baseline.repayments},

@@ -9,6 +9,7 @@ The draws are shared by baseline and reform, so differences come from the rules.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,9 @@ class Levers:
     signalering: float = 0.0  # extra probability that a change is reported (timely signalling)
     signalering_profielen: tuple = ("flex", "zelfstandige")
     matiging: float = 0.0  # share of a problematic repayment that is not reclaimed (Awir art. 26 lid 2)
+    voorschot_korting: float = 0.0  # cautious advance: the share by which the advance is paid lower (Awir art. 16)
+    voorschot_profielen: tuple = ("flex", "zelfstandige")  # work profiles of the first person it applies to
+    inkomen_opslag: float = 0.0  # extra indexation of every estimated income at the year change (fraction)
 
     @classmethod
     def from_scenario(cls, repayments: dict | None) -> Levers:
@@ -51,7 +55,17 @@ class Levers:
             signalering=float(r.get("signalering", 0.0)),
             signalering_profielen=tuple(r.get("signalering_profielen", cls.signalering_profielen)),
             matiging=float(r.get("matiging", 0.0)),
+            voorschot_korting=float(r.get("voorschot_korting", 0.0)),
+            voorschot_profielen=tuple(r.get("voorschot_profielen", cls.voorschot_profielen)),
+            inkomen_opslag=float(r.get("inkomen_opslag", 0.0)),
         )
+
+    def on_estimates(self, ev: Events) -> Events:
+        """The year's draws with every estimated income raised by ``inkomen_opslag`` (the estimate is the real
+        income times exp(-error))."""
+        if not self.inkomen_opslag:
+            return ev
+        return dataclasses.replace(ev, error=ev.error - np.log1p(self.inkomen_opslag))
 
 
 @dataclass

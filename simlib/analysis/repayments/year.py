@@ -188,7 +188,13 @@ def simulate_year(pop: Population, params: ParameterSet, take_up: dict | None, e
     """
     levers = levers or Levers()
     n = pop.n_households
+    ev = levers.on_estimates(ev)
     advance, award, over, changed, b_advance, b_award = _runs(pop, params, take_up, ev)
+    if levers.voorschot_korting:  # a cautious advance: paid lower for the households of the profiles it targets
+        cautious = np.isin(head_profile(pop), [PROFILES.index(x) for x in levers.voorschot_profielen if x in PROFILES])
+        factor = np.where(cautious, 1.0 - levers.voorschot_korting, 1.0)
+        advance = {a: np.round(v * factor) for a, v in advance.items()}
+        b_advance = {a: np.round(v * factor[changed]) for a, v in b_advance.items()}
     m = ev.month[changed].astype(float)
     change_pos = np.full(n, -1, dtype=np.int64)
     change_pos[changed] = np.arange(len(changed))
