@@ -160,3 +160,22 @@ def test_reminder_letters_raise_take_up_in_both_models():
                 repayment_seeds=1, marginal=False)
     assert 40_000 < c.recipients["zorgtoeslag"].change < 75_000  # about the 56,000 claims of the letters of 2024
     assert c.behaviour["behavioural_cost"] > 0.5 * c.cost["total"].change > 0
+
+
+def test_every_shipped_proposal_in_one_command(tmp_path):
+    import csv
+
+    from simlib.parameters.scenario import list_scenarios
+
+    out = tmp_path / "all"
+    r = subprocess.run([sys.executable, "-m", "simlib.face.cli", "compare", "--all", "--years", "2026-2027", "--repayment-runs", "0",
+                        "--out", str(out)], check=False, capture_output=True, text=True, timeout=1200)
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader((out / "overview.csv").open()))
+    shipped = {p.stem for p in list_scenarios() if not p.stem.startswith("baseline-")}
+    assert {row["scenario"] for row in rows} == shipped
+    for row in rows:
+        assert float(row["total_mln"]) == pytest.approx(float(row["2026_mln"]) + float(row["2027_mln"]), abs=1e-6)
+        assert (out / row["scenario"] / "window.json").exists()
+    directe = next(row for row in rows if row["scenario"] == "kot-directe-financiering-2029")
+    assert float(directe["2026_mln"]) == float(directe["2027_mln"]) == 0  # phased in from 2029
