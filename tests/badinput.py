@@ -480,6 +480,13 @@ def bad_flags(draw) -> list[str]:
         ["compare", draw(st.sampled_from(["/dev/zero", "nope", "/tmp", "{tmp}/missing.yaml"])), "--out", "{tmp}/o"],
         ["compare", "huurgrens-als-aftopping", "--out", "{tmp}/o", "--population", draw(st.sampled_from(["/dev/zero", "/nonexistent", "{tmp}"]))],
         ["compare", "huurgrens-als-aftopping"],
+        ["compare", "huurgrens-als-aftopping", "--out", "{tmp}/o", "--years",
+         draw(st.sampled_from(["2030-2026", "2019-2030", "2026-2031", "twenty", "", "2026,", "-", "2026--2030", "10" * 20]))],
+        ["compare", "huurgrens-als-aftopping", "--out", "{tmp}/o", "--years", "2026",
+         "--projections", draw(st.sampled_from(["/dev/zero", "/nonexistent.yaml", "/tmp", "{tmp}", "", "scenarios/huurgrens-als-aftopping.yaml"]))],
+        ["compare", "--all", "huurgrens-als-aftopping", "--out", "{tmp}/o", "--years", "2026"],
+        ["compare", "--years", "2026-2027", "--out", "{tmp}/o"],
+        ["compare", "huurgrens-als-aftopping", "--out", "{tmp}/o", "--years", "2026", "--seeds", "2"],
         ["nope"],
         [],
     ]))

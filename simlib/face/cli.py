@@ -117,11 +117,11 @@ def cmd_compare(args) -> int:
     from simlib.parameters.scenario import load_scenario
     from simlib.population.store import load_population
 
-    if args.projections:
+    if args.projections is not None:
         from simlib.parameters.indexation import use_projections
 
         use_projections(args.projections)
-    if args.years or args.all:
+    if args.years is not None or args.all:
         return _compare_window(args)
     if not args.scenario:
         raise InputError("compare: name a scenario file (or give --all --years 2026-2030)")
@@ -171,7 +171,7 @@ def _compare_window(args) -> int:
     from simlib.face.window_report import window_lines, write_window, write_windows
     from simlib.parameters.scenario import load_scenario
 
-    years = parse_years(args.years) if args.years else list(WINDOW)
+    years = parse_years(args.years) if args.years is not None else list(WINDOW)
     if args.population or args.seeds:
         raise InputError("compare --years: each year uses the default population of that year; --population and --seeds do not apply")
     if args.all:

@@ -63,6 +63,8 @@ class Projections:
 
 def use_projections(path: str | Path | None) -> None:
     """Use another projections file (None: the bundled CPB file) for every later load of the parameters."""
+    if path is not None and not str(path).strip():
+        raise InputError("projections file: an empty path; give a YAML file such as data/projections/cpb.yaml")
     p = DEFAULT_PROJECTIONS if path is None else Path(path)
     if p != _state["path"]:
         projections(p)  # refuse a bad file before it is used
