@@ -9,6 +9,7 @@ Each measurement runs in a fresh process (so 'cold', 'warm' and peak memory mean
 - runs on populations of 10,000, 100,000 and 1,000,000 households and, with ``--full``, the whole country
   (bench_population.py): cold and warm runs, baseline plus a reform, the year of repayments, peak memory;
 - the what-if panel's answer on the default population (bench_whatif.py);
+- a budget window 2026-2030 of one proposal on the default populations (bench_window.py);
 - with ``--build``: building the whole country (8,374,404 households), from scratch (2024) and for a second year
   with the calibration year cached (2025). The 2020 calibration cache is kept in data/cache.
 """
@@ -72,6 +73,7 @@ def main() -> None:
               f"{r['year_reform_s']:.2f} s | {r['peak_runs_gb']:.1f} GB | {r['peak_gb']:.1f} GB |")
     print()
     print(run([str(HERE / "bench_whatif.py")]))
+    print(run([str(HERE / "bench_window.py")]))
     if args.build:
         builds()
 
