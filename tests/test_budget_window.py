@@ -56,6 +56,8 @@ def test_only_amounts_have_an_index():
     assert rule_for("kindgebonden_budget.bedrag_per_kind.eerste_kind")[0] == "tabelcorrectiefactor"
     assert tree["kindgebonden_budget.afbouwpercentage"].unit == "percent"
     assert load_parameters(2030).kindgebonden_budget.afbouwpercentage == load_parameters(2028).kindgebonden_budget.afbouwpercentage
+    assert rule_for("huurtoeslag.verlaging_eigen_bijdrage") is None  # set by the WVEB year by year, no index
+    assert load_parameters(2030).huurtoeslag.verlaging_eigen_bijdrage == pytest.approx(47.57)
 
 
 def test_a_bad_projections_file_is_refused(tmp_path):
