@@ -9,11 +9,13 @@ newly entitled and the repayments of EUR 500 or more; over the window: the total
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from simlib.analysis.compare import compare
+from simlib.engine.memory import release_freed_memory
 from simlib.parameters.indexation import LAST_ENACTED_YEAR
 from simlib.parameters.scenario import Scenario, current_law
 from simlib.rules import ALLOWANCES
@@ -93,13 +95,18 @@ def budget_window(reform: Scenario, years=WINDOW, baseline: Scenario | None = No
     from simlib.population.build import DEFAULT_HOUSEHOLDS, cached_population
 
     say = log or (lambda m: None)
-    rows = []
-    for y in years:
+
+    def one_year(y: int) -> dict:  # its population and comparison are freed on return (the whole country: ~10 GB a year)
         pop = cached_population(y, n_households or DEFAULT_HOUSEHOLDS, log=log)
         base = baseline.phased(y) if baseline is not None else current_law(y)
-        share = reform.share(y)
         c = compare(reform.phased(y), base, pop, year=y, seeds=0, repayment_seeds=repayment_seeds, marginal=False, log=log)
-        rows.append(year_row(c, y, share))
+        return year_row(c, y, reform.share(y))
+
+    rows = []
+    for y in years:
+        rows.append(one_year(y))
+        gc.collect()  # the year's arrays are in reference cycles (simulations <-> population caches)
+        release_freed_memory()
         say(f"{reform.name}: {y} cost EUR {rows[-1]['cost'] / 1e6:+,.0f} mln")
     notes = [f"{y}: parameters projected (enacted or announced amounts where written, else indexed; data/projections)"
              for y in years if y > LAST_ENACTED_YEAR][:1]
