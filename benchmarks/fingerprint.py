@@ -100,9 +100,9 @@ def bundled() -> dict:
 
 
 def _scenarios():
-    from simlib.parameters.scenario import list_scenarios, load_scenario
+    from simlib.parameters.scenario import load_scenario, shipped_proposals
 
-    return [(p.stem, load_scenario(p)) for p in list_scenarios() if not p.stem.startswith("baseline-")]
+    return [(p.stem, load_scenario(p)) for p in shipped_proposals()]
 
 
 def simulations() -> dict:

@@ -65,10 +65,10 @@ def compare_all(scenarios=None, year: int | None = None, repayment_seeds: int = 
     Each runs in its own year (the ``year`` in its file) unless ``year`` is given, on the default population of that
     year. Baseline files (``baseline-*``) are skipped: they compare to zero.
     """
-    from simlib.parameters.scenario import list_scenarios, load_scenario
+    from simlib.parameters.scenario import load_scenario, shipped_proposals
     from simlib.population.build import cached_population
 
-    paths = scenarios if scenarios is not None else [p for p in list_scenarios() if not p.stem.startswith("baseline-")]
+    paths = scenarios if scenarios is not None else shipped_proposals()
     out: dict[str, Comparison] = {}
     populations: dict[int, Population] = {}
     for path in paths:

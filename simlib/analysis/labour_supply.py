@@ -18,6 +18,7 @@ held (only its price is read); the year of repayments runs on the population wit
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from simlib.engine.net_income import net_income
 from simlib.engine.simulate import Simulation, simulate
 from simlib.engine.structure import derive_from
 from simlib.inputs import read_yaml
+from simlib.population.statistics import weighted_quantile
 from simlib.rules import ALLOWANCES
 from simlib.rules.huishouden import FULL_TIME_HOURS_PER_MONTH
 
@@ -36,6 +38,7 @@ NOT_AVAILABLE = [PROFILES.index(x) for x in ("pensioen", "student")]
 DRAW_SEED = 20270101  # the draws of who starts or stops work: the same for every reform on a population
 
 
+@functools.cache
 def assumptions() -> dict:
     data, _ = read_yaml(Path(__file__).with_name("labour_supply.yaml"), "labour supply assumptions")
     return data
@@ -102,8 +105,8 @@ def respond(pop: Population, rows: np.ndarray, r: np.ndarray, e: Elasticities) -
     start = available & (r < 0) & (u < np.clip(e.participation * r * share / max(1 - share, 1e-9), 0, 1))
     stop = working & (r > 0) & (u < np.clip(-e.participation * r, 0, 1))
     known = working & ~np.isnan(P["hours_worked"][rows]) & (P["hours_worked"][rows] > 0)
-    med_hours = _weighted_median(P["hours_worked"][rows][known], w[known]) if known.any() else 80.0
-    med_wage = _weighted_median(P["income"][rows][known] / (12 * P["hours_worked"][rows][known]), w[known]) if known.any() else 15.0
+    med_hours = weighted_quantile(P["hours_worked"][rows][known], w[known], 0.5) if known.any() else 80.0
+    med_wage = weighted_quantile(P["income"][rows][known] / (12 * P["hours_worked"][rows][known]), w[known], 0.5) if known.any() else 15.0
     new = rows[start]
     income[new], hours[new], works[new], profile[new] = np.round(med_hours * 12 * med_wage), med_hours, True, PROFILES.index("vast")
     gone = rows[stop]
@@ -120,14 +123,8 @@ def respond(pop: Population, rows: np.ndarray, r: np.ndarray, e: Elasticities) -
             "start_work": float(w[start].sum()), "stop_work": float(w[stop].sum()),
             "hours_change": float(np.sum(w * (new_h - old_h)) / max(np.sum(w * old_h), 1e-9)),
             "gross_income_change": float(np.sum(w * (income[rows] - P["income"][rows]))),
-            "median_price_change": _weighted_median(r, w) if len(r) else 0.0}
+            "median_price_change": weighted_quantile(r, w, 0.5) if len(r) else 0.0}
     return out, info
-
-
-def _weighted_median(x: np.ndarray, w: np.ndarray) -> float:
-    order = np.argsort(x)
-    cw = np.cumsum(w[order])
-    return float(x[order][np.searchsorted(cw, cw[-1] / 2.0)])
 
 
 def labour_supply_effect(reform, base: Simulation, ref: Simulation, take_up: dict | None, static_cost: float) -> dict | None:

@@ -266,10 +266,10 @@ def render_markdown(table: pd.DataFrame, n_households: int, seeds: int) -> str:
         verdict = ("not comparable" if not r.comparable else "within 15%" if r.within_15pct else "outside 15%") + (" (tuned)" if r.tuned else "")
         lines.append(f"| {r.scenario} | {r.year} | `{r.measure}` | {_fmt(r.published, r.unit)} | {_fmt(r.model, r.unit)} "
                      f"({_fmt(r.low, r.unit)}–{_fmt(r.high, r.unit)}) | {r.deviation:+.0%} | {verdict} |")
-    from simlib.parameters.scenario import list_scenarios
+    from simlib.parameters.scenario import shipped_proposals
 
     covered = {e.scenario for e in load_estimates()}
-    without = [p.stem for p in list_scenarios() if not p.stem.startswith("baseline-") and p.stem not in covered]
+    without = [p.stem for p in shipped_proposals() if p.stem not in covered]
     lines += ["", "## Shipped proposals without a published estimate", "",
               "No estimate by the ministries, the Dienst Toeslagen, CPB or an uitvoeringstoets of these proposals' figures",
               "was found (searched: Kamerstukken, the Stand van de uitvoering 2021 and its annex, Rijksoverheid news, CPB",

@@ -16,6 +16,8 @@ import pandas as pd
 
 from simlib.analysis.compare import compare
 from simlib.engine.memory import release_freed_memory
+from simlib.errors import InputError
+from simlib.parameters import SUPPORTED_YEARS
 from simlib.parameters.indexation import LAST_ENACTED_YEAR
 from simlib.parameters.scenario import Scenario, current_law
 from simlib.rules import ALLOWANCES
@@ -51,9 +53,6 @@ class BudgetWindow:
 
 def parse_years(text: str) -> list[int]:
     """'2026-2030' or '2026,2028' -> the years (checked against the supported years)."""
-    from simlib.errors import InputError
-    from simlib.parameters import SUPPORTED_YEARS
-
     text = str(text).strip()
     try:
         if "-" in text[1:]:
@@ -108,8 +107,8 @@ def budget_window(reform: Scenario, years=WINDOW, baseline: Scenario | None = No
         gc.collect()  # the year's arrays are in reference cycles (simulations <-> population caches)
         release_freed_memory()
         say(f"{reform.name}: {y} cost EUR {rows[-1]['cost'] / 1e6:+,.0f} mln")
-    notes = [f"{y}: parameters projected (enacted or announced amounts where written, else indexed; data/projections)"
-             for y in years if y > LAST_ENACTED_YEAR][:1]
+    first = min((y for y in years if y > LAST_ENACTED_YEAR), default=None)
+    notes = [f"{first}: parameters projected (enacted or announced amounts where written, else indexed; data/projections)"] if first else []
     if reform.phase_in:
         notes.append("phase-in: " + ", ".join(f"{y} {s:.0%}" for y, s in reform.phase_in.items()))
     return BudgetWindow({"name": reform.name, "description": reform.description, "signal": reform.signal},
@@ -121,9 +120,9 @@ def window_all(scenarios=None, years=WINDOW, repayment_seeds: int = 1, log=None)
     built once and shared."""
     from pathlib import Path
 
-    from simlib.parameters.scenario import list_scenarios, load_scenario
+    from simlib.parameters.scenario import load_scenario, shipped_proposals
 
-    paths = scenarios if scenarios is not None else [p for p in list_scenarios() if not p.stem.startswith("baseline-")]
+    paths = scenarios if scenarios is not None else shipped_proposals()
     return {Path(str(p)).stem: budget_window(load_scenario(p), years, repayment_seeds=repayment_seeds, log=log) for p in paths}
 
 

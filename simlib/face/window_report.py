@@ -19,12 +19,13 @@ from simlib.engine.io import (
 )
 from simlib.rules import ALLOWANCES
 
-COLUMNS = (("cost", "spending change, static (€ mln)", 1e6), ("behavioural_cost", "with behavioural take-up (€ mln)", 1e6),
-           ("net_cost_labour_supply", "net of the labour-supply response (€ mln)", 1e6),
-           ("winners", "winners", 1), ("losers", "losers", 1), ("newly_entitled", "newly entitled", 1),
-           ("repayments_ge_500_change", "repayments ≥ €500, change", 1))
-SHORT = {"cost": "cost static", "behavioural_cost": "behavioural", "net_cost_labour_supply": "net labour", "winners": "winners", "losers": "losers",
-         "newly_entitled": "newly entitled", "repayments_ge_500_change": "repay >= 500"}
+# column of the window, its label in the report, its short label in the CLI, and the unit it is shown in
+COLUMNS = (("cost", "spending change, static (€ mln)", "cost static", 1e6),
+           ("behavioural_cost", "with behavioural take-up (€ mln)", "behavioural", 1e6),
+           ("net_cost_labour_supply", "net of the labour-supply response (€ mln)", "net labour", 1e6),
+           ("winners", "winners", "winners", 1), ("losers", "losers", "losers", 1),
+           ("newly_entitled", "newly entitled", "newly entitled", 1),
+           ("repayments_ge_500_change", "repayments ≥ €500, change", "repay >= 500", 1))
 
 
 def window_figure(w: BudgetWindow) -> go.Figure:
@@ -43,8 +44,8 @@ def window_figure(w: BudgetWindow) -> go.Figure:
 def window_lines(w: BudgetWindow) -> list[str]:
     """The window as text lines for the CLI."""
     t = w.table
-    present = [(k, label, s) for k, label, s in COLUMNS if k in t]
-    out = ["year  params     in force " + " ".join(f"{SHORT[k]:>15s}" for k, _, _ in present)]
+    present = [(k, short, s) for k, _, short, s in COLUMNS if k in t]
+    out = ["year  params     in force " + " ".join(f"{short:>15s}" for _, short, _ in present)]
     for _, r in t.iterrows():
         out.append(f"{int(r['year'])}  {r['parameters']:<10s} {r['share_in_force']:7.0%}  "
                    + " ".join(f"{r[k] / s:>+15,.0f}" for k, _, s in present))
@@ -55,7 +56,7 @@ def window_lines(w: BudgetWindow) -> list[str]:
 
 def render_html(w: BudgetWindow) -> str:
     t = w.table
-    present = [(k, label, s) for k, label, s in COLUMNS if k in t]
+    present = [(k, label, s) for k, label, _, s in COLUMNS if k in t]
     parts = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>Budget window</title>",
              ("<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}td,th{padding:3px 8px;text-align:right}"
              ".note{color:#555;font-size:90%}</style></head><body>"),

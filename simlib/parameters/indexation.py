@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simlib.errors import InputError
 from simlib.inputs import read_yaml
+from simlib.rules.awir import round_cents, round_half_up
 
 LAST_ENACTED_YEAR = 2026  # the last year whose amounts are all written in the parameter files
 PROJECTED_YEARS = tuple(range(LAST_ENACTED_YEAR + 1, 2031))
@@ -28,7 +29,6 @@ DEFAULT_PROJECTIONS = Path(__file__).resolve().parents[2] / "data" / "projection
 SERIES = ("contractloon", "cpi", "minimumloon", "huurprijs", "zorgpremie", "tabelcorrectiefactor", "vermogen", "huishoudens")
 EURO_UNITS = {"euro", "euro_per_year", "euro_per_month", "euro_per_quarter", "euro_per_hour"}
 _state = {"path": DEFAULT_PROJECTIONS}
-ON_CHANGE: list = []  # called when another projections file is chosen
 
 
 class _Series(BaseModel):
@@ -68,9 +68,7 @@ def use_projections(path: str | Path | None) -> None:
     p = DEFAULT_PROJECTIONS if path is None else Path(path)
     if p != _state["path"]:
         projections(p)  # refuse a bad file before it is used
-        _state["path"] = p
-        for forget in ON_CHANGE:  # the loader's resolved parameter sets (registered by loader.py)
-            forget()
+        _state["path"] = p  # the loader's cache is keyed by it
 
 
 def current_path() -> Path:
@@ -126,9 +124,7 @@ def rule_for(path: str) -> tuple[str, str] | None:
 
 
 def _round(value: float, unit: str) -> float:
-    if unit in ("euro", "euro_per_year"):
-        return float(math.floor(value + 0.5))
-    return math.floor(value * 100 + 0.5) / 100
+    return float(round_half_up(value) if unit in ("euro", "euro_per_year") else round_cents(value))
 
 
 def indexed(path: str, unit: str, columns, value, from_year: int, to_year: int):

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simlib.errors import InputError, ParameterError, did_you_mean, short_repr
 from simlib.inputs import read_yaml
-from simlib.parameters.indexation import LAST_ENACTED_YEAR, ON_CHANGE, PROJECTED_YEARS, indexed
+from simlib.parameters.indexation import LAST_ENACTED_YEAR, PROJECTED_YEARS, current_path, indexed
 
 PARAMETER_DIR = Path(__file__).parent
 FILES = ("awir", "zorgtoeslag", "huurtoeslag", "kindgebonden_budget", "kinderopvangtoeslag", "inkomstenbelasting", "kinderbijslag")
@@ -400,8 +400,8 @@ def load_parameters(year: int, overrides: dict[str, Any] | None = None) -> Param
     try:
         hash(key)
     except TypeError:
-        return _load(year, _freeze(key))
-    return _load(year, key)
+        key = _freeze(key)
+    return _load(year, key, current_path())  # projected years depend on the projections file in use
 
 
 def _freeze(items: tuple) -> tuple:
@@ -413,16 +413,8 @@ def _freeze(items: tuple) -> tuple:
     return tuple((k, f(v)) for k, v in items)
 
 
-def clear_caches() -> None:
-    """Forget every resolved parameter set (after another projections file is chosen)."""
-    _load.cache_clear()
-
-
-ON_CHANGE.append(clear_caches)
-
-
 @functools.lru_cache(maxsize=256)
-def _load(year: int, overrides: tuple) -> ParameterSet:
+def _load(year: int, overrides: tuple, projections: Path) -> ParameterSet:
     tree = parameter_tree()
     entries = {path: param.entry_for(year) for path, param in tree.items()}
     applied: dict[str, Any] = {}

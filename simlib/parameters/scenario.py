@@ -379,3 +379,8 @@ def current_law(year: int) -> Scenario:
 
 def list_scenarios() -> list[Path]:
     return sorted(SCENARIO_DIR.glob("*.yaml"))
+
+
+def shipped_proposals() -> list[Path]:
+    """The shipped proposals: every scenario file but the baselines (``baseline-*``, which compare to zero)."""
+    return [p for p in list_scenarios() if not p.stem.startswith("baseline-")]

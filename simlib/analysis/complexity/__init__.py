@@ -257,11 +257,11 @@ def assess_all(scenarios=None, baseline=None, population=None, year: int | None 
                decision_date: date | None = None, repayment_seeds: int = 1, log=None) -> dict[str, Assessment]:
     """:func:`assess` for several scenarios (paths or names; default every shipped proposal), each in its own year
     unless ``year`` is given, on ``population`` or the default population of that year."""
-    from simlib.parameters.scenario import list_scenarios, load_scenario
+    from simlib.parameters.scenario import load_scenario, shipped_proposals
     from simlib.population.build import cached_population
 
     th = thresholds if isinstance(thresholds, dict) else load_thresholds(thresholds)
-    paths = scenarios if scenarios is not None else [p for p in list_scenarios() if not p.stem.startswith("baseline-")]
+    paths = scenarios if scenarios is not None else shipped_proposals()
     populations: dict = {}
     out = {}
     for path in paths:

@@ -302,16 +302,14 @@ def breakdown(res: YearResult, pop: Population, by: str) -> dict:
     """Repayments of EUR 500 or more and problematic households by household type, income decile or work profile."""
     w = res.weight
     n = pop.n_households
-    P, H = pop.persons, pop.households
-    hh = P["household"]
+    H = pop.households
     ge500 = np.zeros(n)
     for a in ALLOWANCES:
-        ge500[res.claimants[a]] += res.repayment[a] >= 500
+        ge500[res.claimants[a]] += res.repayment[a] >= HIGH_REPAYMENT
     if by == "household_type":
         codes, names = H["household_type"].astype(np.int64), list(TYPES)
     elif by == "profile":
-        first = np.r_[True, hh[1:] != hh[:-1]]
-        codes, names = P["profile"][first].astype(np.int64), list(PROFILES)
+        codes, names = head_profile(pop), list(PROFILES)
     else:
         codes, names = income_deciles(standardised_income(pop), w) - 1, [str(d) for d in range(1, 11)]
     codes = np.where(codes >= 0, codes, len(names))  # unknown codes last
